@@ -1,0 +1,95 @@
+"""Reads for tenancy and people."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from melayani.core import access
+from melayani.core.models import OPD, Action, Pemda, RoleAssignment, RoleScope
+from melayani.core.roles import ALWAYS_TWO_FACTOR
+
+
+def user_current_assignments(user: Any, *, on: datetime.date | None = None) -> list[RoleAssignment]:
+    """The user's assignments in force today (or ``on``), with role, actions, Pemda and OPD."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        RoleAssignment.objects.current(on)
+        .filter(user=user)
+        .select_related("role", "pemda", "opd", "opd__pemda")
+        .prefetch_related(
+            Prefetch("role__actions", queryset=Action.objects.only("code", "is_read_only"))
+        )
+        .order_by("starts_on", "pk")
+    )
+
+
+def user_is_platform_admin(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(
+        a.role.scope == RoleScope.PLATFORM for a in user_current_assignments(user)
+    )
+
+
+def user_requires_two_factor(user: Any) -> bool:
+    """One-time codes are required for sensitive roles, and for everyone where a Pemda says so."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    for assignment in user_current_assignments(user):
+        role = assignment.role
+        if role.requires_two_factor or role.code in ALWAYS_TWO_FACTOR:
+            return True
+        pemda = assignment.pemda or (assignment.opd.pemda if assignment.opd else None)
+        if pemda is not None and pemda.two_factor_for_all_officials:
+            return True
+    return False
+
+
+def user_home_pemda(user: Any) -> Pemda | None:
+    """The Pemda a signed-in official works for (their first current assignment's)."""
+    for assignment in user_current_assignments(user):
+        if assignment.pemda is not None:
+            return assignment.pemda
+        if assignment.opd is not None:
+            return assignment.opd.pemda
+    return None
+
+
+def pemda_list(*, kind: str | None = None, province_code: str | None = None) -> QuerySet[Pemda]:
+    """Public list of Pemda (tenants are public facts; their data is not)."""
+    queryset = Pemda.objects.select_related("province").order_by("code")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if province_code:
+        queryset = queryset.filter(province__code=province_code)
+    return queryset
+
+
+def pemda_get_by_code(code: str) -> Pemda:
+    return Pemda.objects.select_related("province", "region").get(code=code)
+
+
+def opd_tree(*, user: Any, pemda: Pemda) -> list[OPD]:
+    """A Pemda's units in tree order (parents before children), as the user may see them."""
+    return list(
+        access.scoped(user, OPD.objects.filter(pemda=pemda), "opd.view").order_by("path", "name")
+    )
+
+
+def opd_subtree(opd: OPD) -> QuerySet[OPD]:
+    return OPD.objects.filter(pemda_id=opd.pemda_id, path__startswith=opd.path)
+
+
+def people_list(*, user: Any, pemda: Pemda) -> QuerySet[RoleAssignment]:
+    """A Pemda's role assignments (current and past) that the user may see."""
+    return access.scoped(
+        user,
+        RoleAssignment.objects.filter(pemda=pemda).select_related("user", "role", "opd"),
+        "people.view",
+    ).order_by("user__full_name", "starts_on")

@@ -1,0 +1,14 @@
+"""Demo data for the whole platform: each module adds its seeder to ``SEEDERS`` in order."""
+
+from __future__ import annotations
+
+from melayani.core.demo import DemoReport, demo_seed
+
+SEEDERS = [demo_seed]
+
+
+def demo_seed_all() -> DemoReport:
+    report = demo_seed()
+    for seeder in SEEDERS[1:]:
+        seeder()
+    return report

@@ -1,0 +1,17 @@
+"""The project's URLs: the web shell and each app's pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from melayani.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
+    # Signing in to the admin goes through our sign-in, so one-time codes always apply.
+    path("admin/login/", core_views.admin_sign_in),
+    path("admin/", admin.site.urls),
+    path("", include("melayani.core.urls")),
+    path("regions/", include("melayani.regions.urls")),
+    path("audit/", include("melayani.audit.urls")),
+]
