@@ -35,9 +35,16 @@ def tamper() -> Iterator[Tamper]:
     def run(sql: str, params: Any = None) -> None:
         with connection.cursor() as cursor:
             if postgres:
-                cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+                # Deferred foreign-key checks must fire before the table can be altered.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(
+                    "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only"
+                )
             cursor.execute(sql, params)
             if postgres:
-                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+                cursor.execute(
+                    "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only"
+                )
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     yield run

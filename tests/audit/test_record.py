@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import uuid
 
 import pytest
@@ -69,8 +70,9 @@ def test_citizen_and_system_actors_are_labelled_without_personal_data(merauke: P
 
 def test_record_seal_verify_ok(merauke: Pemda) -> None:
     events = [
-        audit_record(actor=None, action=f"test.step{i}", target_type="x.y", target_id=str(i),
-                     pemda=merauke)
+        audit_record(
+            actor=None, action=f"test.step{i}", target_type="x.y", target_id=str(i), pemda=merauke
+        )
         for i in range(5)
     ]
     assert audit_seal(chain="93.01") == 5
@@ -78,7 +80,7 @@ def test_record_seal_verify_ok(merauke: Pemda) -> None:
     assert [e.seq for e in sealed] == [1, 2, 3, 4, 5]
     assert [e.pk for e in sealed] == [e.pk for e in events]  # id order among visible rows
     assert sealed[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(sealed, sealed[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(sealed))
     head = AuditChainHead.objects.get(chain="93.01")
     assert (head.last_seq, head.last_hash) == (5, sealed[-1].hash)
     [report] = audit_verify(chain="93.01")

@@ -14,7 +14,7 @@ from tests.core.factories import UserFactory, assign
 pytestmark = pytest.mark.django_db
 
 
-def visible_opds(user, world) -> set[str]:  # type: ignore[no-untyped-def]
+def visible_opds(user, world) -> set[str]:
     qs = OPD.objects.filter(
         pk__in=[
             world.dukcapil.pk,
@@ -26,7 +26,7 @@ def visible_opds(user, world) -> set[str]:  # type: ignore[no-untyped-def]
     return set(access.scoped(user, qs, "opd.view").values_list("name", flat=True))
 
 
-def test_opd_role_sees_its_unit_and_units_below_only(world) -> None:  # type: ignore[no-untyped-def]
+def test_opd_role_sees_its_unit_and_units_below_only(world) -> None:
     assert visible_opds(world["opd_head"], world) == {
         "Dinas Kependudukan dan Pencatatan Sipil",
         "Bidang Pelayanan",
@@ -35,18 +35,18 @@ def test_opd_role_sees_its_unit_and_units_below_only(world) -> None:  # type: ig
     assert visible_opds(world["officer"], world) == {"Bidang Pelayanan"}
 
 
-def test_pemda_role_sees_whole_pemda_and_nothing_of_another(world) -> None:  # type: ignore[no-untyped-def]
+def test_pemda_role_sees_whole_pemda_and_nothing_of_another(world) -> None:
     names = visible_opds(world["pemda_admin"], world)
     assert "Dinas Kesehatan" in names and "Dinas Dukcapil Yogyakarta" not in names
     assert visible_opds(world["other_pemda_admin"], world) == {"Dinas Dukcapil Yogyakarta"}
 
 
-def test_national_and_platform_roles_read_across_pemda(world) -> None:  # type: ignore[no-untyped-def]
+def test_national_and_platform_roles_read_across_pemda(world) -> None:
     assert len(visible_opds(world["national_analyst"], world)) == 4
     assert len(visible_opds(world["platform_admin"], world)) == 4
 
 
-def test_national_roles_never_get_write_actions(world) -> None:  # type: ignore[no-untyped-def]
+def test_national_roles_never_get_write_actions(world) -> None:
     from melayani.core.models import Action, Role
 
     role = Role.objects.get(code="national_analyst", pemda=None)
@@ -57,7 +57,7 @@ def test_national_roles_never_get_write_actions(world) -> None:  # type: ignore[
     assert access.can(analyst, "opd.view", pemda=world.merauke)
 
 
-def test_citizens_anonymous_and_ended_assignments_get_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_citizens_anonymous_and_ended_assignments_get_nothing(world) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     for user in (world["citizen"], AnonymousUser(), world["former_inspector"]):
@@ -65,7 +65,7 @@ def test_citizens_anonymous_and_ended_assignments_get_nothing(world) -> None:  #
         assert not access.can(user, "audit.view_events")
 
 
-def test_dated_assignment_starts_and_ends(world) -> None:  # type: ignore[no-untyped-def]
+def test_dated_assignment_starts_and_ends(world) -> None:
     user = UserFactory(username="future")
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     assign(user, "inspectorate", pemda=world.merauke, starts_on=tomorrow)
@@ -75,7 +75,7 @@ def test_dated_assignment_starts_and_ends(world) -> None:  # type: ignore[no-unt
     assert access.can(user, "audit.view_events", pemda=world.merauke)
 
 
-def test_province_sees_aggregates_of_its_regencies_but_not_their_private_data(world) -> None:  # type: ignore[no-untyped-def]
+def test_province_sees_aggregates_of_its_regencies_but_not_their_private_data(world) -> None:
     leader = world["province_leader"]
     assert access.can(leader, "aggregates.view", pemda=world.merauke)
     assert not access.can(leader, "aggregates.view", pemda=world.yogyakarta)
@@ -83,7 +83,7 @@ def test_province_sees_aggregates_of_its_regencies_but_not_their_private_data(wo
     assert not access.can(leader, "people.view", pemda=world.merauke)
 
 
-def test_access_object_answers_404_for_what_is_not_visible(world) -> None:  # type: ignore[no-untyped-def]
+def test_access_object_answers_404_for_what_is_not_visible(world) -> None:
     admin = world["pemda_admin"]
     found = access.access_object(admin, OPD.objects.all(), "opd.view", pk=world.dinkes.pk)
     assert found == world.dinkes
@@ -95,12 +95,12 @@ def test_access_object_answers_404_for_what_is_not_visible(world) -> None:  # ty
         access.access_object(admin, OPD.objects.all(), "opd.view", pk="not-a-number")
 
 
-def test_pemda_itself_is_scoped_by_pk(world) -> None:  # type: ignore[no-untyped-def]
+def test_pemda_itself_is_scoped_by_pk(world) -> None:
     visible = access.scoped(world["other_pemda_admin"], Pemda.objects.all(), "pemda.view")
     assert list(visible.values_list("code", flat=True)) == ["34.71"]
 
 
-def test_scope_is_computed_once_per_user_object(world, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_scope_is_computed_once_per_user_object(world, django_assert_max_num_queries) -> None:
     user = world["pemda_admin"]
     access.forget_scope(user)
     access.can(user, "opd.view")
@@ -109,7 +109,7 @@ def test_scope_is_computed_once_per_user_object(world, django_assert_max_num_que
             access.can(user, "opd.view", pemda=world.merauke)
 
 
-def test_acting_assignments_grant_like_definitive_ones(world) -> None:  # type: ignore[no-untyped-def]
+def test_acting_assignments_grant_like_definitive_ones(world) -> None:
     user = UserFactory(username="plt")
     assign(user, "opd_head", opd=world.dinkes, acting="plt")
     assert access.can(user, "services.supervise", opd=world.dinkes)

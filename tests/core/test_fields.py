@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import ClassVar
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -38,12 +39,14 @@ NEW_KEY = Fernet.generate_key().decode()
 _isolated = Apps()
 
 
-class EncryptedPerson(models.Model):
+class EncryptedPerson(models.Model):  # noqa: DJ008
     """Test-only model in its own registry: no migration, never seen by ``makemigrations``."""
 
     nik = NIKField(null=True, blank=True)
     nik_index = models.CharField(max_length=BLIND_INDEX_LENGTH, db_index=True, blank=True)
     address = EncryptedTextField(blank=True, default="")
+
+    objects: ClassVar[models.Manager[EncryptedPerson]] = models.Manager()
 
     class Meta:
         apps = _isolated
@@ -69,10 +72,9 @@ def people(person_table: None, db: None) -> type[EncryptedPerson]:
 
 def raw_row(column: str, pk: int) -> str:
     table = connection.ops.quote_name(EncryptedPerson._meta.db_table)
+    sql = f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [pk]
-        )  # noqa: S608
+        cursor.execute(sql, [pk])
         (value,) = cursor.fetchone()
     return str(value)
 
@@ -117,7 +119,7 @@ def test_nik_field_validates_and_uses_the_nik_form_field() -> None:
 
 
 def test_fields_deconstruct_for_migrations() -> None:
-    name, path, args, kwargs = NIKField(null=True).deconstruct()
+    _name, path, _args, kwargs = NIKField(null=True).deconstruct()
     assert path == "melayani.core.fields.NIKField"
     assert kwargs == {"null": True}
     assert EncryptedTextField().deconstruct()[1] == "melayani.core.fields.EncryptedTextField"
@@ -126,17 +128,21 @@ def test_fields_deconstruct_for_migrations() -> None:
 def test_a_token_no_key_opens_is_a_configuration_error() -> None:
     with override_settings(FIELD_ENCRYPTION_KEYS=[OLD_KEY]):
         token = encrypt(NIK)
-    with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
-        with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
-            decrypt(token)
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]),
+        pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"),
+    ):
+        decrypt(token)
     with pytest.raises(ImproperlyConfigured):
         decrypt("not a token ✗")
 
 
 def test_a_bad_key_in_settings_is_a_configuration_error() -> None:
-    with override_settings(FIELD_ENCRYPTION_KEYS=["not-a-fernet-key"]):
-        with pytest.raises(ImproperlyConfigured, match="genkey"):
-            encrypt(NIK)
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=["not-a-fernet-key"]),
+        pytest.raises(ImproperlyConfigured, match="genkey"),
+    ):
+        encrypt(NIK)
 
 
 def test_without_keys_one_is_derived_from_the_secret_key() -> None:
@@ -144,9 +150,11 @@ def test_without_keys_one_is_derived_from_the_secret_key() -> None:
     with override_settings(FIELD_ENCRYPTION_KEYS=[], SECRET_KEY=secret):
         token = encrypt(NIK)
         assert decrypt(token) == NIK
-    with override_settings(FIELD_ENCRYPTION_KEYS=[], SECRET_KEY=secret + "!"):
-        with pytest.raises(ImproperlyConfigured):
-            decrypt(token)
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=[], SECRET_KEY=secret + "!"),
+        pytest.raises(ImproperlyConfigured),
+    ):
+        decrypt(token)
 
 
 # --- Key rotation ------------------------------------------------------------------------------
@@ -255,9 +263,10 @@ def test_lookup_by_blind_index_survives_key_rotation(people: type[EncryptedPerso
         found = people.objects.get(nik_index__in=blind_index_candidates(NIK, purpose="nik"))
         assert found.pk == old_person.pk
         assert found.nik == NIK
-        # The rotation job: load and save each row, which re-encrypts and re-indexes it.
+        # The rotation job: load and save each row, which re-encrypts every encrypted field
+        # (here also ``address``) and re-indexes it.
         found.nik_index = nik_blind_index(found.nik)
-        found.save(update_fields=["nik", "nik_index"])
+        found.save()
     with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
         found = people.objects.get(nik_index__in=blind_index_candidates(NIK, purpose="nik"))
         assert found.pk == old_person.pk

@@ -29,7 +29,15 @@ def test_region_children(regions_loaded: RegionLoadReport) -> None:
     assert provinces[0] == "11" and provinces[-1] == "96"
     papua = list(region_children("91").values_list("code", flat=True))
     assert papua == [
-        "91.03", "91.05", "91.06", "91.10", "91.11", "91.15", "91.19", "91.20", "91.71"
+        "91.03",
+        "91.05",
+        "91.06",
+        "91.10",
+        "91.11",
+        "91.15",
+        "91.19",
+        "91.20",
+        "91.71",
     ]
     assert region_children("91", current_only=False).count() == 9 + 20
     assert region_children("99").count() == 0

@@ -83,9 +83,10 @@ def test_validity_is_derived_from_the_versions_a_code_appears_in(
 
 def test_kinds_and_autonomy(regions_loaded: RegionLoadReport) -> None:
     jakarta_units = {"31.01", "31.71", "31.72", "31.73", "31.74", "31.75"}
-    assert set(
-        Region.objects.filter(level=2, is_autonomous=False).values_list("code", flat=True)
-    ) == jakarta_units
+    assert (
+        set(Region.objects.filter(level=2, is_autonomous=False).values_list("code", flat=True))
+        == jakarta_units
+    )
     assert Region.objects.get(code="31").is_autonomous
     assert Region.objects.get(code="31.01").kind == RegionKind.REGENCY
     assert Region.objects.get(code="31.71").kind == RegionKind.CITY
@@ -102,7 +103,10 @@ def test_province_time_zones_are_loaded(regions_loaded: RegionLoadReport) -> Non
     assert zones["21"] == "Asia/Jakarta"
     assert zones["96"] == "Asia/Jayapura"
     assert set(zones.values()) == {
-        "Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura"
+        "Asia/Jakarta",
+        "Asia/Pontianak",
+        "Asia/Makassar",
+        "Asia/Jayapura",
     }
     assert not Region.objects.filter(level__gt=1).exclude(time_zone="").exists()
 
@@ -120,6 +124,6 @@ def test_population_of_provinces_and_regencies(regions_loaded: RegionLoadReport)
         == 0
     )
     assert Region.objects.get(code="91.01").population_total is None  # retired code
-    assert sum(
-        Region.objects.filter(level=1).values_list("population_total", flat=True)
-    ) == 284973643
+    assert (
+        sum(Region.objects.filter(level=1).values_list("population_total", flat=True)) == 284973643
+    )

@@ -4,13 +4,13 @@ import pytest
 
 from melayani.regions.selectors import region_successors
 from melayani.regions.services import RegionLoadReport
+from melayani.regions.sources import default_data_dir
 from melayani.regions.succession import (
     normalise_name,
     succession_propose,
     succession_read_shipped,
     succession_to_csv,
 )
-from melayani.regions.sources import default_data_dir
 
 
 def test_matcher_still_agrees_with_the_shipped_reviewed_file() -> None:

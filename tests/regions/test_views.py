@@ -5,7 +5,7 @@ from django.test import Client, override_settings
 
 from melayani.regions.services import RegionLoadReport
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.regions.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_provinces_json(client: Client, regions_loaded: RegionLoadReport) -> None:
@@ -55,7 +55,7 @@ def test_options_partial(client: Client, regions_loaded: RegionLoadReport) -> No
 
 
 def test_pickers_are_public_and_read_only(client: Client, regions_loaded: RegionLoadReport) -> None:
-    # No login: the views carry login_not_required for LoginRequiredMiddleware.
+    # The project middleware requires login by default; also check Django's own middleware.
     middleware = [
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -148,7 +148,7 @@ def test_clock_cache_costs_one_query_and_follows_other_processes(
     LocalDayOff.objects.create(pemda=pemda, date=day, name="Written elsewhere")
     assert clock_for_pemda(pemda).is_working_day(day)  # same revision: still the cached one
     CalendarRevision.objects.update_or_create(
-        scope=CalendarRevision.scope_for(pemda.pk), defaults={"token": __import__("uuid").uuid4()}
+        scope=CalendarRevision.scope_for(pemda.pk), defaults={"token": uuid.uuid4()}
     )
     assert not clock_for_pemda(pemda).is_working_day(day)
 
@@ -178,3 +178,27 @@ def test_office_hours(received: list[events.DomainEvent]) -> None:
     with pytest.raises(ValidationError) as error:
         services.office_hours_set(pemda=pemda, weekday=4, opens_at=None, closes_at=None)
     assert error.value.code == "never_open"
+
+
+def test_updates_move_the_day_and_announce_both_dates(
+    django_capture_on_commit_callbacks: object, received: list[events.DomainEvent]
+) -> None:
+    pemda = yogyakarta()
+    old, new = dt.date(2034, 6, 6), dt.date(2034, 6, 7)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        day_off = services.local_day_off_create(pemda=pemda, date=old, name="Hari Jadi")
+        services.local_day_off_update(day_off=day_off, date=new, name="Hari Jadi (moved)")
+        override = services.holiday_override_create(date=old, name="X", kind="public_holiday")
+        services.holiday_override_update(
+            override=override, date=new, name="X", kind="public_holiday", is_day_off=True
+        )
+    clock = clock_for_pemda(pemda)
+    assert clock.is_working_day(old)
+    assert not clock.is_working_day(new)
+    assert not national_clock().is_working_day(new)
+    assert [(e.payload["pemda_id"], e.payload["dates"]) for e in received] == [
+        (pemda.pk, (old,)),
+        (pemda.pk, (old, new)),
+        (None, (old,)),
+        (None, (old, new)),
+    ]

@@ -64,21 +64,34 @@ class AuditEvent(models.Model):
     tenant_field = "pemda"
 
     chain = models.CharField(
-        _("chain"), max_length=12, editable=False,
+        _("chain"),
+        max_length=12,
+        editable=False,
         help_text=_("The Pemda code, or 'national' for events that belong to no Pemda."),
     )
     pemda = models.ForeignKey(
-        "core.Pemda", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("Pemda"), db_index=False,  # led by the (pemda, -created_at) index
+        "core.Pemda",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Pemda"),
+        db_index=False,  # led by the (pemda, -created_at) index
     )
     group = models.UUIDField(
-        _("group"), default=uuid.uuid4, editable=False,
+        _("group"),
+        default=uuid.uuid4,
+        editable=False,
         help_text=_("Shared by the rows of one change recorded in two chains."),
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor"), max_length=150)
     action = models.CharField(_("action"), max_length=80)

@@ -1,4 +1,4 @@
-"""The Inspektorat's view of its Pemda's audit trail (visibility comes only from the access layer)."""
+"""The Inspektorat's view of its Pemda's audit trail; only the access layer decides visibility."""
 
 from __future__ import annotations
 

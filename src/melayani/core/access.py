@@ -30,6 +30,7 @@ from melayani.core.models import Pemda, RoleScope
 M = TypeVar("M", bound=Model)
 
 _CACHE_ATTR = "_melayani_access_scope"
+ASSIGNMENTS_CACHE_ATTR = "_melayani_assignments"
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ def user_scope(user: Any) -> AccessScope:
 
 def forget_scope(user: Any) -> None:
     """Drop the cached grants (after the user's assignments change)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, ASSIGNMENTS_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _build_scope(user: Any) -> AccessScope:

@@ -28,7 +28,7 @@ __all__ = ["MaskPersonalDataFilter", "mask_personal_data"]
 _SEP = r"[ \t.\-]?"
 _NIK = re.compile(rf"(?<![\d])\d(?:{_SEP}\d){{15}}(?![\d])")
 _PHONE = re.compile(
-    rf"(?<![\w+])(?:\+62|62|0){_SEP}\(?[1-9]\d{{1,3}}\)?(?:{_SEP}\d){{6,9}}(?![\d])"
+    rf"(?<![\w+(])\(?(?:\+62|62|0)\)?{_SEP}\(?[1-9]\d{{1,3}}\)?(?:{_SEP}\d){{6,9}}(?![\d])"
 )
 
 

@@ -12,11 +12,18 @@ from melayani.core.models import OPD, Action, Pemda, RoleAssignment, RoleScope
 from melayani.core.roles import ALWAYS_TWO_FACTOR
 
 
-def user_current_assignments(user: Any, *, on: datetime.date | None = None) -> list[RoleAssignment]:
-    """The user's assignments in force today (or ``on``), with role, actions, Pemda and OPD."""
+def user_current_assignments(
+    user: Any, *, on: datetime.date | None = None
+) -> list[RoleAssignment]:
+    """The user's assignments in force today (or ``on``), with role, actions, Pemda and OPD.
+
+    Today's list is cached on the user object, which lives for one request.
+    """
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
+    if on is None and hasattr(user, access.ASSIGNMENTS_CACHE_ATTR):
+        return list(getattr(user, access.ASSIGNMENTS_CACHE_ATTR))
+    assignments = list(
         RoleAssignment.objects.current(on)
         .filter(user=user)
         .select_related("role", "pemda", "opd", "opd__pemda")
@@ -25,6 +32,9 @@ def user_current_assignments(user: Any, *, on: datetime.date | None = None) -> l
         )
         .order_by("starts_on", "pk")
     )
+    if on is None:
+        setattr(user, access.ASSIGNMENTS_CACHE_ATTR, tuple(assignments))
+    return assignments
 
 
 def user_is_platform_admin(user: Any) -> bool:

@@ -262,3 +262,24 @@ def user_create_official(
             after={"username": username, "kind": user.kind},
         )
     return user
+
+
+def pemda_update_settings(
+    *, actor: User, pemda: Pemda, two_factor_for_all_officials: bool
+) -> Pemda:
+    """Per-Pemda policy: whether every official (not only the sensitive roles) needs one-time codes."""
+    if not access.can(actor, "pemda.manage_settings", pemda=pemda):
+        raise PermissionError("pemda.manage_settings")
+    with transaction.atomic():
+        before = {"two_factor_for_all_officials": pemda.two_factor_for_all_officials}
+        pemda.two_factor_for_all_officials = two_factor_for_all_officials
+        pemda.save(update_fields=["two_factor_for_all_officials"])
+        audit_record(
+            actor=actor,
+            action="pemda.settings_changed",
+            target=pemda,
+            pemda=pemda,
+            before=before,
+            after={"two_factor_for_all_officials": two_factor_for_all_officials},
+        )
+    return pemda

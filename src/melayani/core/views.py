@@ -312,13 +312,6 @@ def _home_links(user: Any) -> list[HomeLink]:
     links.append(
         HomeLink(_("All Pemda"), reverse("core:pemda-list"), _("Every regional government."))
     )
-    links.append(
-        HomeLink(
-            _("Regions"),
-            reverse("regions:index"),
-            _("Province, regency, district and village codes."),
-        )
-    )
     return links
 
 

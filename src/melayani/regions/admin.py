@@ -24,7 +24,15 @@ class RegionVersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Region)
 class RegionAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "kind", "is_autonomous", "is_current", "first_version", "last_version"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "is_autonomous",
+        "is_current",
+        "first_version",
+        "last_version",
+    ]
     list_filter = ["level", "kind", "is_current", "is_autonomous"]
     search_fields = ["^code", "name"]
     list_select_related = ["first_version", "last_version"]

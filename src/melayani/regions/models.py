@@ -92,9 +92,7 @@ class Region(models.Model):
     is_current = models.BooleanField(_("current"), default=True)
     population_total = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_male = models.PositiveIntegerField(_("male population"), null=True, blank=True)
-    population_female = models.PositiveIntegerField(
-        _("female population"), null=True, blank=True
-    )
+    population_female = models.PositiveIntegerField(_("female population"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

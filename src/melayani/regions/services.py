@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from melayani.regions.models import Region, RegionSuccession, RegionVersion
 from melayani.regions.selectors import region_cache_clear
@@ -66,20 +67,22 @@ def regions_load(
     """
     started = time.perf_counter()
     directory = data_dir or default_data_dir()
-    records = build_records(data_dir=directory, max_level=max_level, with_population=with_population)
+    records = build_records(
+        data_dir=directory, max_level=max_level, with_population=with_population
+    )
     with transaction.atomic():
         versions, versions_created, versions_updated = _load_versions()
         latest = VERSIONS[-1].year
-        existing: dict[str, tuple[object, ...]] = {
+        existing: dict[str, tuple[Any, ...]] = {
             row[0]: row[1:]
             for row in Region.objects.filter(level__lte=max_level).values_list(
                 "code", "id", *_COMPARED_FIELDS
             )
         }
-        ids = {code: values[0] for code, values in existing.items()}
+        ids: dict[str, int] = {code: values[0] for code, values in existing.items()}
         created = updated = unchanged = 0
         for level in range(1, max_level + 1):
-            to_create: list[Region] = []
+            to_create: list[tuple[Any, ...]] = []
             to_update: list[Region] = []
             for record in records:
                 if record.level != level:
@@ -102,20 +105,21 @@ def regions_load(
                 if current is not None and current[1:] == wanted:
                     unchanged += 1
                     continue
-                region = Region(code=record.code, **dict(zip(_COMPARED_FIELDS, wanted, strict=True)))
                 if current is None:
-                    to_create.append(region)
+                    to_create.append((record.code, *wanted))
                 else:
-                    region.pk = current[0]
+                    region = Region(
+                        pk=current[0],
+                        code=record.code,
+                        **dict(zip(_COMPARED_FIELDS, wanted, strict=True)),
+                    )
                     to_update.append(region)
-            Region.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+            _insert_regions(to_create)
             Region.objects.bulk_update(to_update, _UPDATE_FIELDS, batch_size=BATCH_SIZE)
             created += len(to_create)
             updated += len(to_update)
             if to_create and level < max_level:
-                ids.update(
-                    Region.objects.filter(level=level).values_list("code", "id")  # type: ignore[arg-type]
-                )
+                ids.update(Region.objects.filter(level=level).values_list("code", "id"))
         successions_created, successions_updated = _load_successions(directory, versions)
         transaction.on_commit(region_cache_clear)
     region_cache_clear()
@@ -129,6 +133,23 @@ def regions_load(
         successions_updated=successions_updated,
         seconds=time.perf_counter() - started,
     )
+
+
+def _insert_regions(rows: list[tuple[Any, ...]]) -> None:
+    """Plain ``executemany`` INSERTs: ``bulk_create`` spends most of a full load building SQL
+    (SQLite allows only ~76 rows of 13 columns per statement). Values are already DB-ready."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ["code", *_COMPARED_FIELDS]  # attnames, which are the default column names
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 — names come from the model
+        quote(str(Region._meta.db_table)),
+        ", ".join(quote(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
 
 
 def _load_versions() -> tuple[dict[int, RegionVersion], int, int]:
@@ -149,9 +170,7 @@ def _load_versions() -> tuple[dict[int, RegionVersion], int, int]:
 
 
 def _load_successions(directory: Path, versions: dict[int, RegionVersion]) -> tuple[int, int]:
-    existing = {
-        (s.old_code, s.new_code): s for s in RegionSuccession.objects.all()
-    }
+    existing = {(s.old_code, s.new_code): s for s in RegionSuccession.objects.all()}
     to_create: list[RegionSuccession] = []
     to_update: list[RegionSuccession] = []
     for row in succession_read_shipped(data_dir=directory):

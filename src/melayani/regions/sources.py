@@ -28,8 +28,12 @@ class VersionSpec:
 
 VERSIONS: tuple[VersionSpec, ...] = (
     VersionSpec(2019, "Permendagri 72/2019", None, "wilayah_2019.csv"),
-    VersionSpec(2022, "Kepmendagri 100.1.1-6117/2022", datetime.date(2022, 11, 9), "wilayah_2022.csv"),
-    VersionSpec(2025, "Kepmendagri 300.2.2-2138/2025", datetime.date(2025, 4, 25), "wilayah_2025.csv"),
+    VersionSpec(
+        2022, "Kepmendagri 100.1.1-6117/2022", datetime.date(2022, 11, 9), "wilayah_2022.csv"
+    ),
+    VersionSpec(
+        2025, "Kepmendagri 300.2.2-2138/2025", datetime.date(2025, 4, 25), "wilayah_2025.csv"
+    ),
 )
 LATEST_YEAR = VERSIONS[-1].year
 POPULATION_FILENAME = "population_2025.csv"
@@ -45,12 +49,12 @@ ZONE_WIT = "Asia/Jayapura"
 
 # Province code → IANA zone (data README and PEOPLE_AND_PLACES.md §3.4).
 PROVINCE_TIME_ZONES: dict[str, str] = {
-    **{code: ZONE_WIB for code in ("11", "12", "13", "14", "15", "16", "17", "18", "19", "21")},
-    **{code: ZONE_WIB for code in ("31", "32", "33", "34", "35", "36")},
-    **{code: ZONE_WIB_PONTIANAK for code in ("61", "62")},
-    **{code: ZONE_WITA for code in ("51", "52", "53", "63", "64", "65")},
-    **{code: ZONE_WITA for code in ("71", "72", "73", "74", "75", "76")},
-    **{code: ZONE_WIT for code in ("81", "82", "91", "92", "93", "94", "95", "96")},
+    **dict.fromkeys(("11", "12", "13", "14", "15", "16", "17", "18", "19", "21"), ZONE_WIB),
+    **dict.fromkeys(("31", "32", "33", "34", "35", "36"), ZONE_WIB),
+    **dict.fromkeys(("61", "62"), ZONE_WIB_PONTIANAK),
+    **dict.fromkeys(("51", "52", "53", "63", "64", "65"), ZONE_WITA),
+    **dict.fromkeys(("71", "72", "73", "74", "75", "76"), ZONE_WITA),
+    **dict.fromkeys(("81", "82", "91", "92", "93", "94", "95", "96"), ZONE_WIT),
 }
 
 LEVEL_PROVINCE, LEVEL_REGENCY, LEVEL_DISTRICT, LEVEL_VILLAGE = 1, 2, 3, 4
@@ -110,7 +114,7 @@ def parent_code(code: str) -> str | None:
 
 
 def tidy_upper_name(name: str) -> str:
-    """Title-case an upper-case name as published in 2019 (``KAB. MERAUKE`` → ``Kabupaten Merauke``)."""
+    """Title-case an upper-case 2019/2022 name: ``KAB. MERAUKE`` → ``Kabupaten Merauke``."""
     if name != name.upper():
         return name
     words = name.split()
@@ -136,14 +140,10 @@ def _read_version(path: str, max_level: int) -> tuple[tuple[str, str, int], ...]
 
 def read_version(spec: VersionSpec, *, data_dir: Path, max_level: int = 4) -> dict[str, str]:
     """Code → name for one version file, levels up to ``max_level``."""
-    return {
-        code: name for code, name, _ in _read_version(str(data_dir / spec.filename), max_level)
-    }
+    return {code: name for code, name, _ in _read_version(str(data_dir / spec.filename), max_level)}
 
 
-def read_version_levels(
-    spec: VersionSpec, *, data_dir: Path, max_level: int = 4
-) -> dict[str, int]:
+def read_version_levels(spec: VersionSpec, *, data_dir: Path, max_level: int = 4) -> dict[str, int]:
     return {
         code: level for code, _, level in _read_version(str(data_dir / spec.filename), max_level)
     }
@@ -186,9 +186,7 @@ def _build_records(
             if code in last and last[code] != _previous_year(spec.year):
                 raise RegionDataError(f"code {code} disappears and comes back")
             last[code] = spec.year
-    population = (
-        _read_population(str(data_dir / POPULATION_FILENAME)) if with_population else {}
-    )
+    population = _read_population(str(data_dir / POPULATION_FILENAME)) if with_population else {}
     records: list[RegionRecord] = []
     for code in sorted(names, key=lambda c: (levels[c], c)):
         level = levels[code]

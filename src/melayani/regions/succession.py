@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +99,7 @@ def succession_propose(*, data_dir: Path | None = None) -> SuccessionProposal:
     rows: list[SuccessionRow] = []
     unmatched_old: list[str] = []
     unmatched_new: list[str] = []
-    for old_spec, new_spec in zip(VERSIONS, VERSIONS[1:], strict=False):
+    for old_spec, new_spec in itertools.pairwise(VERSIONS):
         old = read_version(old_spec, data_dir=directory, max_level=3)
         new = read_version(new_spec, data_dir=directory, max_level=3)
         levels = read_version_levels(new_spec, data_dir=directory, max_level=3)

@@ -39,8 +39,7 @@ def children_json(request: HttpRequest, code: str | None = None) -> JsonResponse
         {
             "parent": {"code": parent.code, "name": parent.name} if parent else None,
             "results": [
-                {"code": r.code, "name": r.name, "level": r.level, "kind": r.kind}
-                for r in children
+                {"code": r.code, "name": r.name, "level": r.level, "kind": r.kind} for r in children
             ],
         }
     )

@@ -15,13 +15,13 @@ from melayani.workcalendar.models import HolidayOverride, LocalDayOff, OfficeHou
 from melayani.workcalendar.selectors import NATIONAL_TIME_ZONE
 
 
-class _ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class _ServiceAdmin(admin.ModelAdmin):
     """Writes go through the services; bulk delete is off so each deletion publishes."""
 
     actions = None
 
 
-class HolidayOverrideForm(forms.ModelForm):  # type: ignore[type-arg]
+class HolidayOverrideForm(forms.ModelForm):
     class Meta:
         model = HolidayOverride
         fields = ["date", "name", "kind", "is_day_off", "legal_basis"]
@@ -35,7 +35,7 @@ class HolidayOverrideForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class LocalDayOffForm(forms.ModelForm):  # type: ignore[type-arg]
+class LocalDayOffForm(forms.ModelForm):
     class Meta:
         model = LocalDayOff
         fields = ["pemda", "date", "name", "reason"]
@@ -62,17 +62,23 @@ class HolidayOverrideAdmin(_ServiceAdmin):
     def save_model(
         self, request: HttpRequest, obj: HolidayOverride, form: ModelForm[Any], change: bool
     ) -> None:
-        fields = {
-            "date": obj.date,
-            "name": obj.name,
-            "kind": obj.kind,
-            "is_day_off": obj.is_day_off,
-            "legal_basis": obj.legal_basis,
-        }
         if change:
-            saved = services.holiday_override_update(override=obj, **fields)
+            saved = services.holiday_override_update(
+                override=obj,
+                date=obj.date,
+                name=obj.name,
+                kind=obj.kind,
+                is_day_off=obj.is_day_off,
+                legal_basis=obj.legal_basis,
+            )
         else:
-            saved = services.holiday_override_create(**fields)
+            saved = services.holiday_override_create(
+                date=obj.date,
+                name=obj.name,
+                kind=obj.kind,
+                is_day_off=obj.is_day_off,
+                legal_basis=obj.legal_basis,
+            )
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: HolidayOverride) -> None:

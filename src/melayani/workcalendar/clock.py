@@ -281,8 +281,15 @@ class WorkingClock:
 
         # Working days: close of the Nth working day after the day of receipt.
         day = received.date()
-        for _n in range(amount):
-            day = self.next_working_day(day)
+        week, one_day = self.week, dt.timedelta(days=1)
+        year, off = day.year, self.days_off(day.year)
+        for _n in range(amount):  # inlined next_working_day(): this is the hot path
+            for _step in range(_MAX_DAYS_SCANNED):
+                day += one_day
+                if day.year != year:
+                    year, off = day.year, self.days_off(day.year)
+                if week[day.weekday()] is not None and day not in off:
+                    break
         base = self.closing(day)
         if not merged:
             return base

@@ -68,7 +68,6 @@ class DayOff:
 @functools.lru_cache(maxsize=64)
 def _package_days_off(year: int) -> tuple[DayOff, ...]:
     calendar = holidays.country_holidays("ID", years=year, categories=_CATEGORIES)
-    # A date may carry several names (e.g. two holidays on one day): keep them together.
     public = holidays.country_holidays("ID", years=year, categories=("public",))
     return tuple(
         DayOff(
@@ -144,7 +143,11 @@ def _week(pemda_id: int, local_rev: UUID | None) -> dict[int, OfficeDay | None]:
 
 
 def clock_for_pemda(pemda: Pemda) -> WorkingClock:
-    """The working clock of ``pemda``: its zone, office hours, national and local days off."""
+    """The working clock of ``pemda``: its zone, office hours, national and local days off.
+
+    A clock is a snapshot of the calendar's revision when it was built: build one per request or
+    job rather than keeping it around.
+    """
     national_rev, local_rev = _revisions(pemda.pk)
     pemda_id = pemda.pk
     return WorkingClock(

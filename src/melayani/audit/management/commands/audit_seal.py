@@ -16,10 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pemda", metavar="CODE", help="Only this Pemda's chain.")
         parser.add_argument("--national", action="store_true", help="Only the national chain.")
-        parser.add_argument("--limit", type=int, default=DEFAULT_SEAL_BATCH,
-                            help="Events per transaction.")
-        parser.add_argument("--every", type=float, metavar="SECONDS",
-                            help="Keep running, sealing every SECONDS.")
+        parser.add_argument(
+            "--limit", type=int, default=DEFAULT_SEAL_BATCH, help="Events per transaction."
+        )
+        parser.add_argument(
+            "--every", type=float, metavar="SECONDS", help="Keep running, sealing every SECONDS."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         chain = "national" if options["national"] else options["pemda"]

@@ -11,7 +11,7 @@ from melayani.audit.selectors import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Check every audit chain (or one) and report the first edited, deleted or inserted event."
+    help = "Check the audit chains; name the first edited, deleted or inserted event."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pemda", metavar="CODE", help="Only this Pemda's chain.")

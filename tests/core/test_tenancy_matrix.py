@@ -1,0 +1,220 @@
+"""The tenancy matrix: every URL and every tenant object type, with every persona.
+
+Private things of Kabupaten Merauke carry markers. Every persona requests every URL; the markers
+must appear for the personas entitled to them (so the test can fail) and nowhere else. Every
+tenant model is checked through the access layer the same way. A new URL with parameters or a
+new tenant model fails these tests until it is added to the tables below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from melayani.audit.services import audit_record
+from melayani.core import access, services
+from melayani.core.models import OPD, Pemda, Role, RoleAssignment
+from tests.conftest import PERSONA_NAMES, World
+from tests.core.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OPD_MARKER = "MRKSECRETUNIT"
+PERSON_MARKER = "MRKSECRETPERSON"
+
+# Who may see Merauke's OPD tree (opd.view on the whole Pemda) and its people (people.view).
+SEES_OPD_TREE = {
+    "pemda_admin", "reform_team", "inspector", "complaint_coordinator", "dpo", "leader",
+    "national_analyst", "kemenpanrb_evaluator", "platform_admin",
+}
+SEES_PEOPLE = {"pemda_admin", "reform_team", "inspector", "dpo", "leader", "platform_admin"}
+ALL_PERSONAS = (*PERSONA_NAMES, "anonymous")
+
+# Parameters for every URL that takes them: pointed at Merauke's objects.
+URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "core:pemda-detail": lambda w: {"code": w.merauke.code},
+    "regions:children-json": lambda w: {"code": "93.01"},
+    "regions:children-options": lambda w: {"code": "93.01"},
+}
+
+
+def _walk(resolvers: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield prefix + str(entry.pattern), name, entry.callback
+
+
+def site_urls(world: World) -> list[tuple[str, str, bool]]:
+    """(name, path, is_public) for every GET-able URL; admin object pages are left to the admin."""
+    found = []
+    for route, name, callback in _walk(get_resolver().url_patterns):
+        if route.startswith("^static") or route.startswith("static/"):
+            continue
+        is_admin = route.startswith("admin/")
+        has_params = "<" in route or "(?P" in route
+        if is_admin and has_params:
+            continue  # object pages of the admin: the admin site itself is checked below
+        if has_params:
+            assert name in URL_KWARGS, f"add URL {name or route!r} to URL_KWARGS"
+            from django.urls import reverse
+
+            path = reverse(name, kwargs=URL_KWARGS[name](world))
+        else:
+            path = "/" + re.sub(r"^\^|\$$", "", route)
+        public = getattr(callback, "login_required", True) is False
+        found.append((name or route, path, public))
+    return found
+
+
+def client_for(persona: str, world: World) -> Client:
+    client = Client()
+    if persona == "anonymous":
+        return client
+    user = world[persona]
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="matrix", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def marked_world(world: World) -> World:
+    services.opd_create(actor=None, pemda=world.merauke, name=f"Unit {OPD_MARKER}", kind="other")
+    person = UserFactory(username="marked", full_name=f"Pejabat {PERSON_MARKER}")
+    services.role_assignment_create(
+        actor=None, user=person, role=Role.objects.get(code="reform_team", pemda=None),
+        pemda=world.merauke,
+    )
+    audit_record(actor=person, action="matrix.marked", target=world.merauke, pemda=world.merauke,
+                 after={"note": "x"})
+    return world
+
+
+def test_every_url_with_every_persona_leaks_nothing(marked_world: World) -> None:
+    world = marked_world
+    urls = site_urls(world)
+    assert len(urls) >= 10
+    seen_opd: set[str] = set()
+    seen_person: set[str] = set()
+    for persona in ALL_PERSONAS:
+        client = client_for(persona, world)
+        for name, path, public in urls:
+            response = client.get(path)
+            body = response.content.decode(errors="replace")
+            if OPD_MARKER in body:
+                seen_opd.add(persona)
+            if PERSON_MARKER in body:
+                seen_person.add(persona)
+            if persona == "anonymous" and not public:
+                assert response.status_code in (302, 404, 405), (name, response.status_code)
+            assert response.status_code < 500, (persona, name, response.status_code)
+    assert seen_opd - SEES_OPD_TREE == set(), "Merauke's units leaked"
+    assert seen_person - SEES_PEOPLE == set(), "Merauke's people leaked"
+    # The markers are shown to those entitled, so the leak checks above can fail.
+    assert seen_opd == SEES_OPD_TREE
+    assert seen_person == SEES_PEOPLE
+
+
+def test_admin_site_only_for_platform_admins(world: World) -> None:
+    for persona in ALL_PERSONAS:
+        response = client_for(persona, world).get("/admin/core/pemda/")
+        if persona == "platform_admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code in (302, 403, 404), persona
+
+
+# --- Object types -----------------------------------------------------------------------------
+
+def _assignment(w: World) -> RoleAssignment:
+    return RoleAssignment.objects.get(user=w["reform_team"])
+
+
+def _audit_event(w: World) -> Any:
+    return audit_record(actor=None, action="matrix.object", target=w.merauke, pemda=w.merauke)
+
+
+def _merauke_role(w: World) -> Role:
+    return Role.objects.create(code="matrix-role", name="Matrix", pemda=w.merauke, scope="pemda")
+
+
+def _local_day_off(w: World) -> Any:
+    import datetime
+
+    from melayani.workcalendar.models import LocalDayOff
+
+    return LocalDayOff.objects.create(pemda=w.merauke, date=datetime.date(2026, 12, 31),
+                                      name="Hari jadi")
+
+
+def _office_hours(w: World) -> Any:
+    from melayani.workcalendar.models import OfficeHours
+
+    return OfficeHours.objects.create(**_office_hours_fields(OfficeHours, w.merauke))
+
+
+def _office_hours_fields(model: Any, pemda: Pemda) -> dict[str, Any]:
+    import datetime
+
+    fields = {f.name for f in model._meta.get_fields()}
+    values: dict[str, Any] = {"pemda": pemda}
+    if "weekday" in fields:
+        values["weekday"] = 0
+    if "opens" in fields:
+        values.update(opens=datetime.time(8), closes=datetime.time(16))
+    return values
+
+
+# model label → (make a Merauke instance, the action that reads it, personas that may read it).
+# OPD-scoped roles reach only objects that belong to a unit (models with ``opd_field``); objects
+# that belong to the whole Pemda are out of their reach.
+OBJECT_TYPES: dict[str, tuple[Callable[[World], Any], str, set[str]]] = {
+    "core.pemda": (lambda w: w.merauke, "pemda.view", SEES_OPD_TREE),
+    "core.opd": (lambda w: w.dinkes, "opd.view", SEES_OPD_TREE),
+    "core.role": (_merauke_role, "people.view", SEES_PEOPLE),
+    "core.roleassignment": (_assignment, "people.view", SEES_PEOPLE),
+    "audit.auditevent": (_audit_event, "audit.view_events", {"inspector", "dpo",
+                                                              "platform_admin"}),
+    "workcalendar.localdayoff": (_local_day_off, "pemda.view", SEES_OPD_TREE),
+    "workcalendar.officehours": (_office_hours, "pemda.view", SEES_OPD_TREE),
+}
+
+
+def tenant_models() -> set[str]:
+    return {m._meta.label_lower for m in apps.get_models() if hasattr(m, "tenant_field")}
+
+
+def test_every_tenant_model_is_in_the_matrix() -> None:
+    assert tenant_models() == set(OBJECT_TYPES)
+
+
+@pytest.mark.parametrize("label", sorted(OBJECT_TYPES))
+def test_every_object_type_with_every_persona(world: World, label: str) -> None:
+    make, action, allowed = OBJECT_TYPES[label]
+    obj = make(world)
+    model = type(obj)
+    for persona in PERSONA_NAMES:
+        user = world[persona]
+        access.forget_scope(user)
+        visible = access.scoped(user, model.objects.filter(pk=obj.pk), action).exists()
+        assert visible == (persona in allowed), (label, persona, visible)
+
+
+def test_opd_scoped_roles_reach_only_their_subtree(world: World) -> None:
+    hidden = OPD.objects.filter(pemda=world.merauke).exclude(path__startswith=world.dukcapil.path)
+    for persona in ("opd_head", "liaison", "officer"):
+        assert not access.scoped(world[persona], hidden, "opd.view").exists()
