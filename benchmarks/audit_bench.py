@@ -1,4 +1,4 @@
-"""Audit trail throughput: N threads writing K events each, against a ceiling measured in the same run.
+"""Audit trail throughput: N threads × K events, against a ceiling measured in the same run.
 
 Run: ``DATABASE_URL=postgres://… python benchmarks/audit_bench.py [--threads 8] [--events 200]``
 (without DATABASE_URL it uses the development SQLite file's test twin). It builds a fresh test
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("MELAYANI_ENV", "development")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "melayani.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -169,7 +169,7 @@ def main() -> None:
             for name, write in (("ceiling", plain_row), ("audit", audited), ("deferred", deferred)):
                 group = sets[name]
 
-                def work(n: int, write=write, group=group) -> None:  # type: ignore[no-untyped-def]
+                def work(n: int, write=write, group=group, layout=layout) -> None:  # type: ignore[no-untyped-def]
                     pemda = group[0] if layout == "same" else group[n]
                     for i in range(k):
                         write(pemda, n, i)
@@ -178,7 +178,8 @@ def main() -> None:
                 seal_s = 0.0
                 if name == "deferred":
                     started = time.perf_counter()
-                    audit_seal()
+                    for pemda in group:
+                        audit_seal(chain=pemda.code)
                     seal_s = time.perf_counter() - started
                 results[f"{layout}/{name}"] = total / (elapsed + seal_s)
                 extra = (

@@ -230,7 +230,7 @@ def measure(
 ) -> list[Result]:
     port = free_port()
     command = server_command(kind, app, port, args.workers, args.threads)
-    process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+    process = subprocess.Popen(command, env=env, start_new_session=True)
     results = []
     try:
         wait_ready(port, targets[0])
@@ -260,31 +260,42 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * cores + 1)
     parser.add_argument("--threads", type=int, default=4, help="gthread/granian threads")
     parser.add_argument("--servers", default="gunicorn-sync,gunicorn-gthread,granian")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (median and best shown)")
     parser.add_argument("--python-load", action="store_true", help="do not use wrk")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="melayani-bench-"))
     env = production_env(data_dir)
     melayani = [str(VENV_BIN / "melayani")]
-    subprocess.run([*melayani, "migrate", "--no-input", "-v0"], env=env, check=True)  # noqa: S603
-    subprocess.run([*melayani, "collectstatic", "--no-input", "-v0"], env=env, check=True)  # noqa: S603
+    subprocess.run([*melayani, "migrate", "--no-input", "-v0"], env=env, check=True)
+    subprocess.run([*melayani, "collectstatic", "--no-input", "-v0"], env=env, check=True)
 
     print(
         f"{cores} cores, {args.workers} workers, {args.threads} threads, "
         f"{args.connections} connections, {args.duration} s each, load: "
         f"{'wrk' if shutil.which('wrk') and not args.python_load else 'python'}\n"
     )
-    results: list[Result] = []
-    for kind in args.servers.split(","):
-        results += measure(kind, "melayani.wsgi:application", ["/healthz", "/"], env, args)
-        results += measure(kind, "serve_bench:hello_app", ["/"], env, args)
+    # Rounds interleave the servers, so that other load on a shared machine hits them alike.
+    runs: dict[tuple[str, str], list[Result]] = {}
+    for round_number in range(1, args.repeat + 1):
+        print(f"-- round {round_number}", flush=True)
+        for kind in args.servers.split(","):
+            for r in [
+                *measure(kind, "melayani.wsgi:application", ["/healthz", "/"], env, args),
+                *measure(kind, "serve_bench:hello_app", ["/"], env, args),
+            ]:
+                runs.setdefault((r.server, r.target), []).append(r)
 
-    print("\n| server | target | req/s | p50 ms | p99 ms | errors |")
+    print(f"\nmedian (best) of {args.repeat} rounds\n")
+    print("| server | target | req/s | p50 ms | p99 ms | errors |")
     print("|---|---|---:|---:|---:|---:|")
-    for r in results:
+    for (server, target), rs in runs.items():
+        rps = [r.requests_per_second for r in rs]
+        p50 = statistics.median(r.p50_ms for r in rs)
+        p99 = statistics.median(r.p99_ms for r in rs)
         print(
-            f"| {r.server} | {r.target} | {r.requests_per_second:.0f} | {r.p50_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {r.errors} |"
+            f"| {server} | {target} | {statistics.median(rps):.0f} ({max(rps):.0f}) | "
+            f"{p50:.1f} | {p99:.1f} | {sum(r.errors for r in rs)} |"
         )
     shutil.rmtree(data_dir, ignore_errors=True)
 

@@ -7,6 +7,7 @@ and officials of Kota Yogyakarta (another Pemda, who must never see Merauke's pr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -32,6 +33,16 @@ def ensure_reference_data() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _region_cache_is_per_test() -> Iterator[None]:
+    # Region code sets are cached in-process; a rolled-back test database must not leave them stale.
+    from melayani.regions.selectors import region_cache_clear
+
+    region_cache_clear()
+    yield
+    region_cache_clear()
 
 
 @pytest.fixture

@@ -223,6 +223,10 @@ USE_TZ = True  # stored in UTC; shown in each Pemda's own zone
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Outside production WhiteNoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 MEDIA_URL = "/media/"
 try:
     FILE_STORAGE = env.str("FILE_STORAGE", "local", validate=lambda v: v in {"local", "s3"})

@@ -184,7 +184,7 @@ def test_orm_refuses_update_and_delete(merauke: Pemda) -> None:
     with pytest.raises(AppendOnlyError):
         events.update(action="changed")
     with pytest.raises(AppendOnlyError):
-        events.update(seq=99)  # seal fields only through the sealer
+        events.update(seq=99)  # not even the seal fields
     with pytest.raises(AppendOnlyError):
         events.delete()
     with pytest.raises(AppendOnlyError), transaction.atomic():

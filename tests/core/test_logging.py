@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -34,9 +35,9 @@ def log() -> Iterator[tuple[logging.Logger, io.StringIO]]:
 
 
 def test_settings_use_this_filter() -> None:
-    path = settings.LOGGING["filters"]["personal_data"]["()"]
-    assert import_string(path) is MaskPersonalDataFilter
-    assert "personal_data" in settings.LOGGING["handlers"]["console"]["filters"]
+    config: dict[str, Any] = settings.LOGGING
+    assert import_string(config["filters"]["personal_data"]["()"]) is MaskPersonalDataFilter
+    assert "personal_data" in config["handlers"]["console"]["filters"]
 
 
 def test_nik_in_arguments_is_masked(log: tuple[logging.Logger, io.StringIO]) -> None:

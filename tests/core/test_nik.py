@@ -200,6 +200,13 @@ def test_length_error_says_how_many_digits() -> None:
     assert "15" in excinfo.value.messages[0]
 
 
+def test_empty_input_is_a_length_error() -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        parse("")
+    assert excinfo.value.code == "nik_format"
+    assert "16 digits" in excinfo.value.messages[0]
+
+
 def test_none_is_a_format_error() -> None:
     with pytest.raises(ValidationError) as excinfo:
         parse_nik(None, known=SMALL)

@@ -92,11 +92,6 @@ def test_serial_000_is_invalid() -> None:
     assert error_code("199008172015031000") == "nip_serial"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="identifiers.py checks the appointment before the birth date, so a birth date in the "
-    "future is reported as nip_appointment and the future-birth-date branch is unreachable",
-)
 def test_a_birth_date_in_the_future_is_reported_as_such() -> None:
     next_year = datetime.date.today().year + 1
     assert error_code(f"{next_year}0101{next_year + 20}011001") == "nip_birth_date"

@@ -49,6 +49,7 @@ def test_local_day_off_shifts_only_that_pemdas_deadline() -> None:
     start = local_dt(WIB, 2026, 10, 5, 10)  # Monday
     assert clock_for_pemda(yogya).add(start, 2, WD) == local_dt(WIB, 2026, 10, 7, 16)
     services.local_day_off_create(
+        actor=None,
         pemda=yogya,
         date=dt.date(2026, 10, 7),
         name="Hari Jadi Kota Yogyakarta",
@@ -68,6 +69,7 @@ def test_override_cancelling_a_cuti_bersama(
     start = local_dt(WIT, 2025, 3, 27, 10)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         override = services.holiday_override_create(
+            actor=None,
             date=dt.date(2025, 4, 7),
             name="Cuti bersama Idul Fitri cancelled",
             kind=HolidayKind.COLLECTIVE_LEAVE,
@@ -83,7 +85,7 @@ def test_override_cancelling_a_cuti_bersama(
         )
     ]
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        services.holiday_override_delete(override=override)
+        services.holiday_override_delete(actor=None, override=override)
     assert clock_for_pemda(pemda).add(start, 5, WD) == local_dt(WIT, 2025, 4, 14, 16)
     assert len(received) == 2
 
@@ -92,7 +94,7 @@ def test_override_adds_a_day_off_beyond_the_packaged_cuti_bersama() -> None:
     day = dt.date(2028, 2, 29)  # a Tuesday; the package has no 2028 cuti bersama
     assert day not in {d.date for d in national_days_off(2028)}
     services.holiday_override_create(
-        date=day, name="Cuti bersama", kind="collective_leave", legal_basis="SKB 2028"
+        actor=None, date=day, name="Cuti bersama", kind="collective_leave", legal_basis="SKB 2028"
     )
     assert not national_clock().is_working_day(day)
     assert [d.source for d in national_days_off(2028) if d.date == day] == ["override"]
@@ -100,20 +102,30 @@ def test_override_adds_a_day_off_beyond_the_packaged_cuti_bersama() -> None:
 
 def test_duplicates_and_past_dates_are_refused() -> None:
     pemda = yogyakarta()
-    services.local_day_off_create(pemda=pemda, date=dt.date(2030, 10, 7), name="Hari Jadi")
+    services.local_day_off_create(
+        actor=None, pemda=pemda, date=dt.date(2030, 10, 7), name="Hari Jadi"
+    )
     with pytest.raises(ValidationError) as error:
-        services.local_day_off_create(pemda=pemda, date=dt.date(2030, 10, 7), name="Again")
+        services.local_day_off_create(
+            actor=None, pemda=pemda, date=dt.date(2030, 10, 7), name="Again"
+        )
     assert error.value.code == "duplicate_date"
-    services.holiday_override_create(date=dt.date(2030, 1, 2), name="X", kind="public_holiday")
+    services.holiday_override_create(
+        actor=None, date=dt.date(2030, 1, 2), name="X", kind="public_holiday"
+    )
     with pytest.raises(ValidationError) as error:
-        services.holiday_override_create(date=dt.date(2030, 1, 2), name="Y", kind="public_holiday")
+        services.holiday_override_create(
+            actor=None, date=dt.date(2030, 1, 2), name="Y", kind="public_holiday"
+        )
     assert error.value.code == "duplicate_date"
     with time_machine.travel(dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC), tick=False):
         with pytest.raises(ValidationError) as error:
-            services.local_day_off_create(pemda=pemda, date=dt.date(2026, 1, 9), name="Late")
+            services.local_day_off_create(
+                actor=None, pemda=pemda, date=dt.date(2026, 1, 9), name="Late"
+            )
         assert error.value.code == "past_date_needs_reason"
         services.local_day_off_create(
-            pemda=pemda, date=dt.date(2026, 1, 9), name="Late", reason="Perwal 1/2026"
+            actor=None, pemda=pemda, date=dt.date(2026, 1, 9), name="Late", reason="Perwal 1/2026"
         )
     assert LocalDayOff.objects.filter(pemda=pemda).count() == 2
 
@@ -126,7 +138,7 @@ def test_failed_change_publishes_nothing_and_caches_nothing(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         try:
             with transaction.atomic():
-                services.local_day_off_create(pemda=pemda, date=day, name="Rolled back")
+                services.local_day_off_create(actor=None, pemda=pemda, date=day, name="Rolled back")
                 assert not clock_for_pemda(pemda).is_working_day(day)  # cached inside
                 raise RuntimeError("abort")
         except RuntimeError:
@@ -158,25 +170,33 @@ def test_office_hours(received: list[events.DomainEvent]) -> None:
     start = local_dt(WIB, 2025, 6, 19, 10)  # Thursday
     assert clock_for_pemda(pemda).add(start, 1, WD) == local_dt(WIB, 2025, 6, 20, 16)
     services.office_hours_set(
-        pemda=pemda, weekday=4, opens_at=dt.time(7, 30), closes_at=dt.time(11, 30)
+        actor=None, pemda=pemda, weekday=4, opens_at=dt.time(7, 30), closes_at=dt.time(11, 30)
     )
-    services.office_hours_set(pemda=pemda, weekday=5, opens_at=dt.time(8), closes_at=dt.time(12))
+    services.office_hours_set(
+        actor=None, pemda=pemda, weekday=5, opens_at=dt.time(8), closes_at=dt.time(12)
+    )
     clock = clock_for_pemda(pemda)
     assert clock.add(start, 1, WD) == local_dt(WIB, 2025, 6, 20, 11, 30)
     assert clock.add(start, 2, WD) == local_dt(WIB, 2025, 6, 21, 12)
-    services.office_hours_set(pemda=pemda, weekday=4, opens_at=None, closes_at=None)
+    services.office_hours_set(actor=None, pemda=pemda, weekday=4, opens_at=None, closes_at=None)
     assert clock_for_pemda(pemda).add(start, 1, WD) == local_dt(WIB, 2025, 6, 21, 12)
-    services.office_hours_reset(pemda=pemda, weekday=4)
-    services.office_hours_reset(pemda=pemda, weekday=5)
+    services.office_hours_reset(actor=None, pemda=pemda, weekday=4)
+    services.office_hours_reset(actor=None, pemda=pemda, weekday=5)
     assert clock_for_pemda(pemda).add(start, 1, WD) == local_dt(WIB, 2025, 6, 20, 16)
     with pytest.raises(ValidationError):
-        services.office_hours_set(pemda=pemda, weekday=1, opens_at=dt.time(9), closes_at=None)
+        services.office_hours_set(
+            actor=None, pemda=pemda, weekday=1, opens_at=dt.time(9), closes_at=None
+        )
     with pytest.raises(ValidationError):
-        services.office_hours_set(pemda=pemda, weekday=1, opens_at=dt.time(9), closes_at=dt.time(8))
+        services.office_hours_set(
+            actor=None, pemda=pemda, weekday=1, opens_at=dt.time(9), closes_at=dt.time(8)
+        )
     for weekday in range(4):
-        services.office_hours_set(pemda=pemda, weekday=weekday, opens_at=None, closes_at=None)
+        services.office_hours_set(
+            actor=None, pemda=pemda, weekday=weekday, opens_at=None, closes_at=None
+        )
     with pytest.raises(ValidationError) as error:
-        services.office_hours_set(pemda=pemda, weekday=4, opens_at=None, closes_at=None)
+        services.office_hours_set(actor=None, pemda=pemda, weekday=4, opens_at=None, closes_at=None)
     assert error.value.code == "never_open"
 
 
@@ -186,11 +206,20 @@ def test_updates_move_the_day_and_announce_both_dates(
     pemda = yogyakarta()
     old, new = dt.date(2034, 6, 6), dt.date(2034, 6, 7)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        day_off = services.local_day_off_create(pemda=pemda, date=old, name="Hari Jadi")
-        services.local_day_off_update(day_off=day_off, date=new, name="Hari Jadi (moved)")
-        override = services.holiday_override_create(date=old, name="X", kind="public_holiday")
+        day_off = services.local_day_off_create(actor=None, pemda=pemda, date=old, name="Hari Jadi")
+        services.local_day_off_update(
+            actor=None, day_off=day_off, date=new, name="Hari Jadi (moved)"
+        )
+        override = services.holiday_override_create(
+            actor=None, date=old, name="X", kind="public_holiday"
+        )
         services.holiday_override_update(
-            override=override, date=new, name="X", kind="public_holiday", is_day_off=True
+            actor=None,
+            override=override,
+            date=new,
+            name="X",
+            kind="public_holiday",
+            is_day_off=True,
         )
     clock = clock_for_pemda(pemda)
     assert clock.is_working_day(old)

@@ -12,10 +12,7 @@ refuses UPDATE (except sealing an unsealed row) and DELETE.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
-from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -26,30 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 NATIONAL_CHAIN = "national"
 GENESIS_HASH = "0" * 64
-SEAL_FIELDS = ("seq", "prev_hash", "hash", "sealed_at")
-
-_sealing: ContextVar[bool] = ContextVar("melayani_audit_sealing", default=False)
 
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit event through the ORM."""
 
 
-@contextlib.contextmanager
-def sealing_allowed() -> Iterator[None]:
-    """Let the sealer (and only it) write the seal fields of unsealed events."""
-    token = _sealing.set(True)
-    try:
-        yield
-    finally:
-        _sealing.reset(token)
-
-
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
-        if not _sealing.get() or not set(kwargs) <= set(SEAL_FIELDS):
-            raise AppendOnlyError("audit events are append-only")
-        return super().update(**kwargs)
+        raise AppendOnlyError("audit events are append-only (the sealer writes seals in SQL)")
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events are append-only")

@@ -30,13 +30,7 @@ from melayani.audit.hashing import (
     event_content,
     link_hash,
 )
-from melayani.audit.models import (
-    NATIONAL_CHAIN,
-    SEAL_FIELDS,
-    AuditChainHead,
-    AuditEvent,
-    sealing_allowed,
-)
+from melayani.audit.models import NATIONAL_CHAIN, AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
     from melayani.core.models import Pemda, User
@@ -198,6 +192,29 @@ def _lock_head(chain: str, *, wait: bool) -> AuditChainHead | None:
     return AuditChainHead.objects.select_for_update().get(chain=chain)
 
 
+_SEAL_CHUNK = 500
+
+
+def _write_seals(seals: list[tuple[int, int, str, str]], sealed_at: Any) -> None:
+    """Set (id, seq, prev_hash, hash) on unsealed events, one statement per chunk.
+
+    The one write ever made to an existing event (the PostgreSQL trigger allows exactly this);
+    raw SQL because the model refuses every update through the ORM.
+    """
+    with connection.cursor() as cursor:
+        for start in range(0, len(seals), _SEAL_CHUNK):
+            chunk = seals[start : start + _SEAL_CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                "UPDATE audit_auditevent SET seq = v.column2, prev_hash = v.column3,"  # noqa: S608
+                f" hash = v.column4, sealed_at = %s FROM (VALUES {values}) AS v"
+                " WHERE audit_auditevent.id = v.column1 AND audit_auditevent.seq IS NULL",
+                [sealed_at, *(item for seal in chunk for item in seal)],
+            )
+            if cursor.rowcount != len(chunk):
+                raise RuntimeError("an audit event was sealed twice; the chain lock failed")
+
+
 def _seal_batch(chain: str, *, limit: int, wait: bool) -> int | None:
     with transaction.atomic():
         head = _lock_head(chain, wait=wait)
@@ -216,12 +233,10 @@ def _seal_batch(chain: str, *, limit: int, wait: bool) -> int | None:
         for row in rows:
             seq += 1
             digest = link_hash(prev_hash, seq, event_content(row))
-            seals.append(
-                AuditEvent(id=row["id"], seq=seq, prev_hash=prev_hash, hash=digest, sealed_at=now)
-            )
+            seals.append((row["id"], seq, prev_hash, digest))
             prev_hash = digest
-        with sealing_allowed():
-            AuditEvent.objects.bulk_update(seals, SEAL_FIELDS, batch_size=500)
-        head.last_seq, head.last_hash = seq, prev_hash
-        head.save(update_fields=["last_seq", "last_hash", "updated_at"])
+        _write_seals(seals, connection.ops.adapt_datetimefield_value(now))
+        AuditChainHead.objects.filter(pk=head.pk).update(
+            last_seq=seq, last_hash=prev_hash, updated_at=now
+        )
         return len(rows)

@@ -44,6 +44,10 @@ def parse_nip(raw: str) -> NIP:
             _("The first 8 digits of a NIP are a birth date (YYYYMMDD); this date does not exist."),
             code="nip_birth_date",
         ) from None
+    if birth.year < 1900 or birth > datetime.date.today():
+        raise ValidationError(
+            _("The birth date in this NIP is not plausible."), code="nip_birth_date"
+        )
     year, month = int(value[8:12]), int(value[12:14])
     if not 1 <= month <= 12:
         raise ValidationError(
@@ -54,10 +58,6 @@ def parse_nip(raw: str) -> NIP:
         raise ValidationError(
             _("The appointment month in this NIP is not plausible for its birth date."),
             code="nip_appointment",
-        )
-    if birth.year < 1900 or birth > datetime.date.today():
-        raise ValidationError(
-            _("The birth date in this NIP is not plausible."), code="nip_birth_date"
         )
     sex_digit = value[14]
     if sex_digit not in "12":

@@ -10,7 +10,7 @@ What is masked (design: err on the side of masking):
 * a NIK: 16 digits, with or without single spaces, dots or dashes between them, not part of a
   longer number → ``3201********0001``;
 * an Indonesian phone number: ``+62``, ``62`` or ``0``, then 8–12 more digits (optionally separated,
-  area code optionally in brackets), not part of a longer number → ``+62*********789``.
+  area code optionally in brackets), not part of a longer number → ``+62********789``.
 
 A number that is merely shaped like these (an amount, a reference) is masked too; a NIK written
 with unusual separators (two in a row, slashes) is not recognised.

@@ -8,7 +8,7 @@ completely rather than guessed at.
 kind      rule                             example
 ========  ===============================  ============================
 nik       first 4 and last 4 digits        ``9301********0003``
-phone     country code and last 3 digits   ``+62*********789``
+phone     country code and last 3 digits   ``+62********789``
 email     first letter and the domain      ``b***@example.go.id``
 name      first letter of each word        ``B*** S***``
 ========  ===============================  ============================
@@ -49,7 +49,7 @@ def mask_nik(value: str) -> str:
 
 
 def mask_phone(value: str, *, region: str = "ID") -> str:
-    """``0812-3456-7789`` → ``+62*******789``: the country code and the last 3 digits.
+    """``0812-3456-7789`` → ``+62********789``: the country code and the last 3 digits.
 
     A number that ``phonenumbers`` cannot parse keeps only its last 3 digits (``*******789``), and
     one with fewer than 7 digits is masked completely.

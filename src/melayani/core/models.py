@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from melayani.core.fields import NIKField
 from melayani.core.identifiers import validate_nip
 
 
@@ -154,6 +155,9 @@ class User(AbstractUser):
         help_text=_("18-digit civil-servant number (officials only)."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Encrypted at rest; found by equality through the blind index (see core.fields).
+    nik = NIKField(_("NIK"), blank=True)
+    nik_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     preferred_language = models.CharField(
         _("language"),
         max_length=5,

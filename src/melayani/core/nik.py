@@ -101,7 +101,7 @@ def parse_nik(
     (default: today in the current time zone) decides the century of the birth year.
     """
     value = clean_nik(raw)
-    if not value.isascii() or not value.isdigit():
+    if not all("0" <= char <= "9" for char in value):
         raise ValidationError(
             _("A NIK contains only the digits 0–9 (spaces, dots and dashes are ignored)."),
             code="nik_format",

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from melayani.core import access
-from melayani.core.models import OPD, Action, Pemda, RoleAssignment, RoleScope
+from melayani.core.models import OPD, Action, Pemda, RoleAssignment, RoleScope, User
 from melayani.core.roles import ALWAYS_TWO_FACTOR
 
 
@@ -103,3 +103,31 @@ def people_list(*, user: Any, pemda: Pemda) -> QuerySet[RoleAssignment]:
         RoleAssignment.objects.filter(pemda=pemda).select_related("user", "role", "opd"),
         "people.view",
     ).order_by("user__full_name", "starts_on")
+
+
+def user_find_by_nik(nik: str) -> User | None:
+    from melayani.core.fields import blind_index_candidates
+    from melayani.core.nik import clean_nik
+
+    value = clean_nik(nik)
+    if not value:
+        return None
+    return User.objects.filter(nik_index__in=blind_index_candidates(value, purpose="nik")).first()
+
+
+def user_nik_for(*, viewer: Any, subject: User, pemda: Pemda | None = None) -> str:
+    """The subject's NIK as ``viewer`` may see it: whole for the person themself and for roles
+    that need it (``personal_data.view_unmasked`` in that Pemda), masked for everyone else.
+    Every unmasked view by an official is written to the audit trail."""
+    from melayani.audit.services import audit_record
+    from melayani.core.masking import mask_nik
+
+    if not subject.nik:
+        return ""
+    if getattr(viewer, "pk", None) == subject.pk:
+        return subject.nik
+    if pemda is not None and access.can(viewer, "personal_data.view_unmasked", pemda=pemda):
+        audit_record(actor=viewer, action="personal_data.viewed_unmasked", target=subject,
+                     pemda=pemda, context={"field": "nik"})
+        return subject.nik
+    return mask_nik(subject.nik)

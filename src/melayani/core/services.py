@@ -283,3 +283,25 @@ def pemda_update_settings(
             after={"two_factor_for_all_officials": two_factor_for_all_officials},
         )
     return pemda
+
+
+def user_set_nik(*, actor: User | None, user: User, nik: str) -> User:
+    """Record a person's NIK: validated, encrypted at rest, findable through its blind index."""
+    from melayani.core.fields import nik_blind_index
+    from melayani.core.nik import clean_nik, validate_nik
+
+    value = clean_nik(nik)
+    if value:
+        validate_nik(value)
+    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionError("personal_data")
+    with transaction.atomic():
+        changed = user.nik != value
+        user.nik = value
+        user.nik_index = nik_blind_index(value) if value else ""
+        user.save(update_fields=["nik", "nik_index"])
+        if changed:
+            # The trail names the field, never the value.
+            audit_record(actor=actor, action="user.nik_changed", target=user, pemda=None,
+                         after={"nik": "(changed)"})
+    return user

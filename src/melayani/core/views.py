@@ -47,6 +47,7 @@ from melayani.core.selectors import (
 
 PEMDA_PAGE_SIZE = 50
 PEOPLE_PAGE_SIZE = 50
+TOO_MANY_CODES = gettext_lazy("Too many wrong codes. Wait a minute, then type the newest code.")
 
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -185,9 +186,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         token = form.cleaned_data["token"]
         allowed = [d for d in devices if d.verify_is_allowed()[0]]
         if not allowed:
-            form.add_error(
-                "token", _("Too many wrong codes. Wait a minute, then type the newest code.")
-            )
+            form.add_error("token", TOO_MANY_CODES)
         else:
             for device in allowed:
                 if device.verify_token(token):
@@ -222,15 +221,18 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = _pending_device(request.user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("token", TOO_MANY_CODES)
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return HttpResponseRedirect(next_url)
-        form.add_error(
-            "token",
-            _("That code is not right. Check that the app shows Melayani, then type its code."),
-        )
+        else:
+            form.add_error(
+                "token",
+                _("That code is not right. Check that the app shows Melayani, then type its code."),
+            )
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return render(
         request,
@@ -320,7 +322,9 @@ def home(request: HttpRequest) -> HttpResponse:
     assignments = user_current_assignments(request.user)
     roles = []
     for assignment in assignments:
-        summary = ROLE_SUMMARIES.get(assignment.role.code) if assignment.role.pemda_id is None else None
+        summary = (
+            ROLE_SUMMARIES.get(assignment.role.code) if assignment.role.pemda_id is None else None
+        )
         roles.append({"assignment": assignment, "summary": summary})
     return render(
         request,

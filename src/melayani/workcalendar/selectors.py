@@ -16,21 +16,27 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import holidays
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from melayani.core import access
 from melayani.core.models import Pemda
-from melayani.workcalendar.clock import DEFAULT_WEEK, OfficeDay, WorkingClock
+from melayani.workcalendar.clock import DEFAULT_WEEK, DeadlineUnit, OfficeDay, WorkingClock
 from melayani.workcalendar.models import (
     CalendarRevision,
     HolidayKind,
     HolidayOverride,
     LocalDayOff,
     OfficeHours,
+    Weekday,
 )
 
 NATIONAL_TIME_ZONE = "Asia/Jakarta"
+LOCAL_DAY_OFF = "local_day_off"
 _CATEGORIES = ("public", "government")  # "government" carries cuti bersama
 
 _CACHE_LIMIT = 2048
@@ -63,6 +69,12 @@ class DayOff:
     name: str
     kind: str  # a HolidayKind value, or "local_day_off"
     source: str  # "package", "override" or "local"
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == LOCAL_DAY_OFF:
+            return str(_("local day off"))
+        return str(HolidayKind(self.kind).label)
 
 
 @functools.lru_cache(maxsize=64)
@@ -108,7 +120,7 @@ def days_off_for_pemda(pemda: Pemda, year: int) -> list[DayOff]:
     """National and local days off of one Pemda in ``year``, by date (for display)."""
     by_date = {day.date: day for day in national_days_off(year)}
     for local in LocalDayOff.objects.filter(pemda=pemda, date__year=year):
-        by_date.setdefault(local.date, DayOff(local.date, local.name, "local_day_off", "local"))
+        by_date.setdefault(local.date, DayOff(local.date, local.name, LOCAL_DAY_OFF, "local"))
     return sorted(by_date.values(), key=lambda day: day.date)
 
 
@@ -175,3 +187,105 @@ def holiday_overrides(*, year: int | None = None) -> list[HolidayOverride]:
     if year is not None:
         queryset = queryset.filter(Q(date__year=year))
     return list(queryset)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years the calendar pages show
+
+
+def pemda_today(pemda: Pemda) -> dt.date:
+    return timezone.now().astimezone(ZoneInfo(pemda.time_zone)).date()
+
+
+@dataclass(frozen=True)
+class WeekdayHours:
+    weekday: int
+    name: str
+    opens: dt.time | None
+    closes: dt.time | None
+    is_default: bool
+
+    @property
+    def is_closed(self) -> bool:
+        return self.opens is None
+
+
+@dataclass(frozen=True)
+class LocalDayOffRow:
+    day_off: LocalDayOff
+    is_past: bool  # removing it needs a reason
+
+
+@dataclass(frozen=True)
+class PemdaCalendar:
+    pemda: Pemda
+    year: int
+    today: dt.date
+    national: list[DayOff]
+    local: list[LocalDayOffRow]
+    week: list[WeekdayHours]
+
+
+def office_week(pemda: Pemda) -> list[WeekdayHours]:
+    """The Pemda's office hours, Monday to Sunday, marking the weekdays that keep the default."""
+    rows = {row.weekday: row for row in OfficeHours.objects.filter(pemda=pemda)}
+    week = []
+    for weekday in Weekday:
+        row = rows.get(weekday.value)
+        if row is not None:
+            opens, closes = row.opens_at, row.closes_at
+        else:
+            default = DEFAULT_WEEK[weekday.value]
+            opens = default.opens if default else None
+            closes = default.closes if default else None
+        week.append(WeekdayHours(weekday.value, str(weekday.label), opens, closes, row is None))
+    return week
+
+
+def pemda_calendar(pemda: Pemda, year: int) -> PemdaCalendar:
+    """Everything the calendar page of one Pemda shows for ``year`` (three queries)."""
+    today = pemda_today(pemda)
+    return PemdaCalendar(
+        pemda=pemda,
+        year=year,
+        today=today,
+        national=national_days_off(year),
+        local=[LocalDayOffRow(d, d.date < today) for d in local_days_off(pemda, year=year)],
+        week=office_week(pemda),
+    )
+
+
+def pemdas_visible(user: Any) -> QuerySet[Pemda]:
+    """The Pemda whose internal pages ``user`` may read, by code (for choosing one)."""
+    return access.scoped(user, Pemda.objects.order_by("code"), "pemda.view")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    pemda: Pemda
+    start: dt.datetime  # in the Pemda's zone
+    received: dt.datetime | None  # when the clock starts (working units only)
+    due: dt.datetime  # in the Pemda's zone
+    amount: int
+    unit: DeadlineUnit
+
+
+def deadline_for_pemda(
+    *, pemda: Pemda, start: dt.date, start_time: dt.time, amount: int, unit: DeadlineUnit | str
+) -> Deadline:
+    """The due moment of ``amount`` ``unit`` from a local date and time in ``pemda``."""
+    unit = DeadlineUnit(unit)
+    clock = clock_for_pemda(pemda)
+    moment = dt.datetime.combine(start, start_time, tzinfo=clock.zone)
+    received = None
+    if unit in (DeadlineUnit.WORKING_DAYS, DeadlineUnit.WORKING_HOURS):
+        received = clock.next_opening(moment)
+    return Deadline(
+        pemda=pemda,
+        start=moment,
+        received=received,
+        due=clock.add(moment, amount, unit),
+        amount=amount,
+        unit=unit,
+    )

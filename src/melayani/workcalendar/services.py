@@ -11,6 +11,11 @@ Subscribers recompute the due dates that depend on those days.
 
 Changes to a date already past (in Jakarta time for national rows, the Pemda's zone for local
 ones) rewrite deadlines that may already have been judged, so they need a legal basis / reason.
+
+Every function takes ``actor`` (``None`` for the system: commands, imports, tests), refuses with
+:class:`PermissionError` an actor who may not make the change (``calendar.manage`` in the Pemda for
+local rows; ``calendar.manage`` everywhere, i.e. a platform administrator, for national overrides)
+and records an audit event in the Pemda's chain (the national chain for overrides).
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from melayani.audit.services import audit_record
+from melayani.core import access
 from melayani.core.events import publish
-from melayani.core.models import Pemda
+from melayani.core.models import Pemda, User
+from melayani.workcalendar.clock import DEFAULT_WEEK
 from melayani.workcalendar.models import (
     CalendarRevision,
     HolidayKind,
@@ -38,6 +46,38 @@ from melayani.workcalendar.models import (
 from melayani.workcalendar.selectors import NATIONAL_TIME_ZONE
 
 EVENT_CHANGED = "workcalendar.changed"
+MANAGE = "calendar.manage"
+
+
+def _require_local_manager(actor: User | None, pemda: Pemda | int) -> None:
+    if actor is not None and not access.can(actor, MANAGE, pemda=pemda):
+        raise PermissionError(MANAGE)
+
+
+def _require_national_manager(actor: User | None) -> None:
+    if actor is not None and MANAGE not in access.user_scope(actor).everywhere:
+        raise PermissionError(MANAGE)
+
+
+def _override_fields(override: HolidayOverride) -> dict[str, object]:
+    return {
+        "date": override.date.isoformat(),
+        "name": override.name,
+        "kind": str(override.kind),
+        "is_day_off": override.is_day_off,
+        "legal_basis": override.legal_basis,
+    }
+
+
+def _day_off_fields(day_off: LocalDayOff) -> dict[str, object]:
+    return {"date": day_off.date.isoformat(), "name": day_off.name, "reason": day_off.reason}
+
+
+def _hours_fields(opens_at: dt.time | None, closes_at: dt.time | None) -> dict[str, object]:
+    return {
+        "opens_at": opens_at.strftime("%H:%M") if opens_at else None,
+        "closes_at": closes_at.strftime("%H:%M") if closes_at else None,
+    }
 
 
 def _renew_revision(pemda_id: int | None) -> None:
@@ -83,6 +123,7 @@ def _clean_name(name: str) -> str:
 
 def holiday_override_create(
     *,
+    actor: User | None,
     date: dt.date,
     name: str,
     kind: HolidayKind | str,
@@ -90,6 +131,7 @@ def holiday_override_create(
     legal_basis: str = "",
 ) -> HolidayOverride:
     """Add a national day off (or, with ``is_day_off=False``, cancel a packaged one)."""
+    _require_national_manager(actor)
     name = _clean_name(name)
     kind = HolidayKind(kind)
     calendar_change_validate(dates=[date], basis=legal_basis, time_zone=NATIONAL_TIME_ZONE)
@@ -102,12 +144,21 @@ def holiday_override_create(
         override = HolidayOverride.objects.create(
             date=date, name=name, kind=kind, is_day_off=is_day_off, legal_basis=legal_basis
         )
+        audit_record(
+            actor=actor,
+            action="holiday_override.created",
+            target=override,
+            pemda=None,
+            after=_override_fields(override),
+            context={"date": date.isoformat()},
+        )
         _changed(None, dates=[date])
     return override
 
 
 def holiday_override_update(
     *,
+    actor: User | None,
     override: HolidayOverride,
     date: dt.date,
     name: str,
@@ -115,6 +166,7 @@ def holiday_override_update(
     is_day_off: bool,
     legal_basis: str = "",
 ) -> HolidayOverride:
+    _require_national_manager(actor)
     name = _clean_name(name)
     kind = HolidayKind(kind)
     with transaction.atomic():
@@ -127,22 +179,42 @@ def holiday_override_update(
                 _("There is already an override for %(date)s.") % {"date": date.isoformat()},
                 code="duplicate_date",
             )
-        old_date = current.date
+        old_date, before = current.date, _override_fields(current)
         current.date, current.name, current.kind = date, name, kind
         current.is_day_off, current.legal_basis = is_day_off, legal_basis
         current.save()
+        audit_record(
+            actor=actor,
+            action="holiday_override.updated",
+            target=current,
+            pemda=None,
+            before=before,
+            after=_override_fields(current),
+            context={"date": date.isoformat()},
+        )
         _changed(None, dates=[old_date, date])
     return current
 
 
-def holiday_override_delete(*, override: HolidayOverride, reason: str = "") -> None:
+def holiday_override_delete(
+    *, actor: User | None, override: HolidayOverride, reason: str = ""
+) -> None:
     """Remove an override: the date falls back to the packaged calendar."""
+    _require_national_manager(actor)
     with transaction.atomic():
         current = HolidayOverride.objects.select_for_update().get(pk=override.pk)
         calendar_change_validate(
             dates=[current.date], basis=reason or current.legal_basis, time_zone=NATIONAL_TIME_ZONE
         )
         day = current.date
+        audit_record(
+            actor=actor,
+            action="holiday_override.deleted",
+            target=current,
+            pemda=None,
+            before=_override_fields(current),
+            context={"date": day.isoformat(), "reason": reason},
+        )
         current.delete()
         _changed(None, dates=[day])
 
@@ -151,8 +223,9 @@ def holiday_override_delete(*, override: HolidayOverride, reason: str = "") -> N
 
 
 def local_day_off_create(
-    *, pemda: Pemda, date: dt.date, name: str, reason: str = ""
+    *, actor: User | None, pemda: Pemda, date: dt.date, name: str, reason: str = ""
 ) -> LocalDayOff:
+    _require_local_manager(actor, pemda)
     name = _clean_name(name)
     calendar_change_validate(dates=[date], basis=reason, time_zone=pemda.time_zone)
     with transaction.atomic():
@@ -162,13 +235,22 @@ def local_day_off_create(
                 code="duplicate_date",
             )
         day_off = LocalDayOff.objects.create(pemda=pemda, date=date, name=name, reason=reason)
+        audit_record(
+            actor=actor,
+            action="local_day_off.created",
+            target=day_off,
+            pemda=pemda,
+            after=_day_off_fields(day_off),
+            context={"date": date.isoformat()},
+        )
         _changed(pemda.pk, dates=[date])
     return day_off
 
 
 def local_day_off_update(
-    *, day_off: LocalDayOff, date: dt.date, name: str, reason: str = ""
+    *, actor: User | None, day_off: LocalDayOff, date: dt.date, name: str, reason: str = ""
 ) -> LocalDayOff:
+    _require_local_manager(actor, day_off.pemda_id)
     name = _clean_name(name)
     with transaction.atomic():
         current = LocalDayOff.objects.select_for_update().select_related("pemda").get(pk=day_off.pk)
@@ -181,20 +263,38 @@ def local_day_off_update(
                 _("%(date)s is already a local day off.") % {"date": date.isoformat()},
                 code="duplicate_date",
             )
-        old_date = current.date
+        old_date, before = current.date, _day_off_fields(current)
         current.date, current.name, current.reason = date, name, reason
         current.save()
+        audit_record(
+            actor=actor,
+            action="local_day_off.updated",
+            target=current,
+            pemda=pemda,
+            before=before,
+            after=_day_off_fields(current),
+            context={"date": date.isoformat()},
+        )
         _changed(pemda.pk, dates=[old_date, date])
     return current
 
 
-def local_day_off_delete(*, day_off: LocalDayOff, reason: str = "") -> None:
+def local_day_off_delete(*, actor: User | None, day_off: LocalDayOff, reason: str = "") -> None:
+    _require_local_manager(actor, day_off.pemda_id)
     with transaction.atomic():
         current = LocalDayOff.objects.select_for_update().select_related("pemda").get(pk=day_off.pk)
         calendar_change_validate(
             dates=[current.date], basis=reason or current.reason, time_zone=current.pemda.time_zone
         )
         day, pemda_id = current.date, current.pemda_id
+        audit_record(
+            actor=actor,
+            action="local_day_off.deleted",
+            target=current,
+            pemda=current.pemda,
+            before=_day_off_fields(current),
+            context={"date": day.isoformat(), "reason": reason},
+        )
         current.delete()
         _changed(pemda_id, dates=[day])
 
@@ -204,12 +304,14 @@ def local_day_off_delete(*, day_off: LocalDayOff, reason: str = "") -> None:
 
 def office_hours_set(
     *,
+    actor: User | None,
     pemda: Pemda,
     weekday: Weekday | int,
     opens_at: dt.time | None,
     closes_at: dt.time | None,
 ) -> OfficeHours:
     """Set one weekday's hours; both times ``None`` closes the office on that weekday."""
+    _require_local_manager(actor, pemda)
     weekday = Weekday(weekday)
     if (opens_at is None) != (closes_at is None):
         raise ValidationError(
@@ -221,21 +323,60 @@ def office_hours_set(
             _("The office must close after it opens."), code="closes_before_opening"
         )
     with transaction.atomic():
+        before = _effective_hours(pemda, weekday)
         hours, _created = OfficeHours.objects.update_or_create(
             pemda=pemda, weekday=weekday, defaults={"opens_at": opens_at, "closes_at": closes_at}
         )
         _ensure_some_day_open(pemda)
+        audit_record(
+            actor=actor,
+            action="office_hours.set",
+            target=hours,
+            pemda=pemda,
+            before=before,
+            after=_hours_fields(opens_at, closes_at),
+            context={"weekday": int(weekday)},
+        )
         _changed(pemda.pk, weekdays=[weekday])
     return hours
 
 
-def office_hours_reset(*, pemda: Pemda, weekday: Weekday | int) -> None:
-    """Return one weekday to the default hours (Mon–Fri 08:00–16:00, weekend closed)."""
+def office_hours_reset(*, actor: User | None, pemda: Pemda, weekday: Weekday | int) -> None:
+    """Return one weekday to the default hours (Mon–Fri 08:00–16:00, weekend closed).
+
+    Nothing happens (no event, no audit) when the weekday already has the default hours.
+    """
+    _require_local_manager(actor, pemda)
     weekday = Weekday(weekday)
     with transaction.atomic():
-        OfficeHours.objects.filter(pemda=pemda, weekday=weekday).delete()
+        row = OfficeHours.objects.select_for_update().filter(pemda=pemda, weekday=weekday).first()
+        if row is None:
+            return
+        before = _hours_fields(row.opens_at, row.closes_at)
+        audit_record(
+            actor=actor,
+            action="office_hours.reset",
+            target=row,
+            pemda=pemda,
+            before=before,
+            after=_hours_fields(*_default_hours(weekday)),
+            context={"weekday": int(weekday)},
+        )
+        row.delete()
         _ensure_some_day_open(pemda)
         _changed(pemda.pk, weekdays=[weekday])
+
+
+def _default_hours(weekday: int) -> tuple[dt.time | None, dt.time | None]:
+    office = DEFAULT_WEEK[weekday]
+    return (office.opens, office.closes) if office is not None else (None, None)
+
+
+def _effective_hours(pemda: Pemda, weekday: int) -> dict[str, object]:
+    row = OfficeHours.objects.filter(pemda=pemda, weekday=weekday).first()
+    if row is None:
+        return _hours_fields(*_default_hours(weekday))
+    return _hours_fields(row.opens_at, row.closes_at)
 
 
 def _ensure_some_day_open(pemda: Pemda) -> None:

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from melayani.audit.services import DEFAULT_SEAL_BATCH, audit_seal
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         while True:
             sealed = audit_seal(chain=chain, limit=options["limit"])
             if options["verbosity"] > 0 and (sealed or not options["every"]):
-                self.stdout.write(f"sealed {sealed} event(s)")
+                self.stdout.write(_("sealed %(n)s event(s)") % {"n": sealed})
             if not options["every"]:
                 return
             time.sleep(options["every"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from melayani.audit.models import NATIONAL_CHAIN
 from melayani.audit.selectors import audit_verify
@@ -24,20 +25,32 @@ class Command(BaseCommand):
         for report in reports:
             if report.problem is None:
                 self.stdout.write(
-                    f"OK {report.chain}: {report.checked} sealed event(s), "
-                    f"{report.unsealed} not sealed yet"
+                    _("OK %(chain)s: %(checked)s sealed event(s), %(unsealed)s not sealed yet")
+                    % {
+                        "chain": report.chain,
+                        "checked": report.checked,
+                        "unsealed": report.unsealed,
+                    }
                 )
                 continue
             broken += 1
             p = report.problem
             where = (
-                f"seq {p.seq}, event {p.event_id}, action {p.action!r}, "
-                f"created_at {p.created_at.isoformat() if p.created_at else '-'}"
+                _("seq %(seq)s, event %(id)s, action %(action)r, created_at %(at)s")
+                % {
+                    "seq": p.seq,
+                    "id": p.event_id,
+                    "action": p.action,
+                    "at": p.created_at.isoformat() if p.created_at else "-",
+                }
                 if p.event_id is not None
-                else f"chain head, seq {p.seq}"
+                else _("chain head, seq %(seq)s") % {"seq": p.seq}
             )
-            self.stderr.write(f"TAMPERED {report.chain}: {p.kind} at {where}: {p.detail}")
+            self.stderr.write(
+                _("TAMPERED %(chain)s: %(kind)s at %(where)s: %(detail)s")
+                % {"chain": report.chain, "kind": p.kind, "where": where, "detail": p.detail}
+            )
         if not reports:
-            self.stdout.write("OK: no audit events yet")
+            self.stdout.write(_("OK: no audit events yet"))
         if broken:
-            raise CommandError(f"{broken} audit chain(s) failed verification")
+            raise CommandError(_("%(n)s audit chain(s) failed verification") % {"n": broken})
