@@ -1,5 +1,7 @@
 """Audit trail throughput: N threads × K events, against a ceiling measured in the same run.
 
+Each scenario runs ``--repeat`` times (best kept: the server may be shared).
+
 Run: ``DATABASE_URL=postgres://… python benchmarks/audit_bench.py [--threads 8] [--events 200]``
 (without DATABASE_URL it uses the development SQLite file's test twin). It builds a fresh test
 database (``test_<name>``), runs, and drops it.
@@ -148,11 +150,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--events", type=int, default=200, help="events per thread")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario; best is kept")
     args = parser.parse_args()
     threads, k = args.threads, args.events
     total = threads * k
 
     setup_test_environment()
+    # Its own scratch database, so a test run on the same server is never disturbed.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "melayani_audit_bench"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         print(
@@ -174,23 +179,24 @@ def main() -> None:
                     for i in range(k):
                         write(pemda, n, i)
 
-                elapsed = run_threads(threads, work)
-                seal_s = 0.0
-                if name == "deferred":
-                    started = time.perf_counter()
-                    for pemda in group:
-                        audit_seal(chain=pemda.code)
-                    seal_s = time.perf_counter() - started
-                results[f"{layout}/{name}"] = total / (elapsed + seal_s)
+                best = (float("inf"), 0.0)
+                for _ in range(args.repeat):
+                    elapsed = run_threads(threads, work)
+                    seal_s = 0.0
+                    if name == "deferred":
+                        started = time.perf_counter()
+                        for pemda in group:
+                            audit_seal(chain=pemda.code)
+                        seal_s = time.perf_counter() - started
+                    best = min(best, (elapsed + seal_s, seal_s))
+                wall, seal_s = best
+                results[f"{layout}/{name}"] = total / wall
                 extra = (
-                    f" (writes {total / elapsed:8.0f}/s, then seal {total / seal_s:8.0f}/s)"
+                    f" (writes {total / (wall - seal_s):8.0f}/s, then seal {total / seal_s:8.0f}/s)"
                     if seal_s
                     else ""
                 )
-                print(
-                    f"  {layout:9} Pemda  {name:8}  {total / (elapsed + seal_s):8.0f} events/s"
-                    f"{extra}"
-                )
+                print(f"  {layout:9} Pemda  {name:8}  {total / wall:8.0f} events/s{extra}")
         print("ratios to the ceiling (1.00 = audit costs nothing):")
         for layout in ("same", "different"):
             ceiling = results[f"{layout}/ceiling"]

@@ -32,8 +32,15 @@ PERSON_MARKER = "MRKSECRETPERSON"
 
 # Who may see Merauke's OPD tree (opd.view on the whole Pemda) and its people (people.view).
 SEES_OPD_TREE = {
-    "pemda_admin", "reform_team", "inspector", "complaint_coordinator", "dpo", "leader",
-    "national_analyst", "kemenpanrb_evaluator", "platform_admin",
+    "pemda_admin",
+    "reform_team",
+    "inspector",
+    "complaint_coordinator",
+    "dpo",
+    "leader",
+    "national_analyst",
+    "kemenpanrb_evaluator",
+    "platform_admin",
 }
 SEES_PEOPLE = {"pemda_admin", "reform_team", "inspector", "dpo", "leader", "platform_admin"}
 ALL_PERSONAS = (*PERSONA_NAMES, "anonymous")
@@ -46,7 +53,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
 }
 
 
-def _walk(resolvers: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+def _walk(
+    resolvers: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Any]]:
     for entry in resolvers:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
@@ -96,11 +105,18 @@ def marked_world(world: World) -> World:
     services.opd_create(actor=None, pemda=world.merauke, name=f"Unit {OPD_MARKER}", kind="other")
     person = UserFactory(username="marked", full_name=f"Pejabat {PERSON_MARKER}")
     services.role_assignment_create(
-        actor=None, user=person, role=Role.objects.get(code="reform_team", pemda=None),
+        actor=None,
+        user=person,
+        role=Role.objects.get(code="reform_team", pemda=None),
         pemda=world.merauke,
     )
-    audit_record(actor=person, action="matrix.marked", target=world.merauke, pemda=world.merauke,
-                 after={"note": "x"})
+    audit_record(
+        actor=person,
+        action="matrix.marked",
+        target=world.merauke,
+        pemda=world.merauke,
+        after={"note": "x"},
+    )
     return world
 
 
@@ -140,6 +156,7 @@ def test_admin_site_only_for_platform_admins(world: World) -> None:
 
 # --- Object types -----------------------------------------------------------------------------
 
+
 def _assignment(w: World) -> RoleAssignment:
     return RoleAssignment.objects.get(user=w["reform_team"])
 
@@ -157,8 +174,9 @@ def _local_day_off(w: World) -> Any:
 
     from melayani.workcalendar.models import LocalDayOff
 
-    return LocalDayOff.objects.create(pemda=w.merauke, date=datetime.date(2026, 12, 31),
-                                      name="Hari jadi")
+    return LocalDayOff.objects.create(
+        pemda=w.merauke, date=datetime.date(2026, 12, 31), name="Hari jadi"
+    )
 
 
 def _office_hours(w: World) -> Any:
@@ -187,8 +205,7 @@ OBJECT_TYPES: dict[str, tuple[Callable[[World], Any], str, set[str]]] = {
     "core.opd": (lambda w: w.dinkes, "opd.view", SEES_OPD_TREE),
     "core.role": (_merauke_role, "people.view", SEES_PEOPLE),
     "core.roleassignment": (_assignment, "people.view", SEES_PEOPLE),
-    "audit.auditevent": (_audit_event, "audit.view_events", {"inspector", "dpo",
-                                                              "platform_admin"}),
+    "audit.auditevent": (_audit_event, "audit.view_events", {"inspector", "dpo", "platform_admin"}),
     "workcalendar.localdayoff": (_local_day_off, "pemda.view", SEES_OPD_TREE),
     "workcalendar.officehours": (_office_hours, "pemda.view", SEES_OPD_TREE),
 }

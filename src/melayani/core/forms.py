@@ -58,7 +58,9 @@ class PemdaFilterForm(forms.Form):
 
     def __init__(self, *args: Any, provinces: list[Pemda], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [
+        province = self.fields["province"]
+        assert isinstance(province, forms.ChoiceField)
+        province.choices = [
             ("", _("All provinces")),
             *((p.code, p.name) for p in provinces),
         ]

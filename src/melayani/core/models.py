@@ -21,9 +21,9 @@ from melayani.core.identifiers import validate_nip
 
 
 class PemdaKind(models.TextChoices):
-    PROVINCE = "province", _("Provinsi")
-    REGENCY = "regency", _("Kabupaten")
-    CITY = "city", _("Kota")
+    PROVINCE = "province", _("Province")
+    REGENCY = "regency", _("Regency")
+    CITY = "city", _("City")
 
 
 class TimeZoneName(models.TextChoices):
@@ -90,16 +90,16 @@ class Pemda(models.Model):
 
 
 class OPDKind(models.TextChoices):
-    SECRETARIAT = "secretariat", _("Sekretariat")
-    DINAS = "dinas", _("Dinas")
-    BADAN = "badan", _("Badan")
-    INSPECTORATE = "inspectorate", _("Inspektorat")
-    KECAMATAN = "kecamatan", _("Kecamatan")
-    KELURAHAN = "kelurahan", _("Kelurahan")
-    BUREAU = "bureau", _("Biro/Bagian")
-    TECHNICAL_UNIT = "technical_unit", _("UPT")
-    SERVICE_MALL = "service_mall", _("Mal Pelayanan Publik")
-    OTHER = "other", _("Unit lain")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    DINAS = "dinas", _("Agency (dinas)")
+    BADAN = "badan", _("Board (badan)")
+    INSPECTORATE = "inspectorate", _("Inspectorate")
+    KECAMATAN = "kecamatan", _("District (kecamatan)")
+    KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+    BUREAU = "bureau", _("Bureau or division")
+    TECHNICAL_UNIT = "technical_unit", _("Technical unit (UPT)")
+    SERVICE_MALL = "service_mall", _("Public service mall (MPP)")
+    OTHER = "other", _("Other unit")
 
 
 class OPD(models.Model):

@@ -12,9 +12,7 @@ from melayani.core.models import OPD, Action, Pemda, RoleAssignment, RoleScope, 
 from melayani.core.roles import ALWAYS_TWO_FACTOR
 
 
-def user_current_assignments(
-    user: Any, *, on: datetime.date | None = None
-) -> list[RoleAssignment]:
+def user_current_assignments(user: Any, *, on: datetime.date | None = None) -> list[RoleAssignment]:
     """The user's assignments in force today (or ``on``), with role, actions, Pemda and OPD.
 
     Today's list is cached on the user object, which lives for one request.
@@ -127,7 +125,12 @@ def user_nik_for(*, viewer: Any, subject: User, pemda: Pemda | None = None) -> s
     if getattr(viewer, "pk", None) == subject.pk:
         return subject.nik
     if pemda is not None and access.can(viewer, "personal_data.view_unmasked", pemda=pemda):
-        audit_record(actor=viewer, action="personal_data.viewed_unmasked", target=subject,
-                     pemda=pemda, context={"field": "nik"})
+        audit_record(
+            actor=viewer,
+            action="personal_data.viewed_unmasked",
+            target=subject,
+            pemda=pemda,
+            context={"field": "nik"},
+        )
         return subject.nik
     return mask_nik(subject.nik)

@@ -267,7 +267,7 @@ def user_create_official(
 def pemda_update_settings(
     *, actor: User, pemda: Pemda, two_factor_for_all_officials: bool
 ) -> Pemda:
-    """Per-Pemda policy: whether every official (not only the sensitive roles) needs one-time codes."""
+    """Per-Pemda policy: whether every official, not only sensitive roles, needs one-time codes."""
     if not access.can(actor, "pemda.manage_settings", pemda=pemda):
         raise PermissionError("pemda.manage_settings")
     with transaction.atomic():
@@ -302,6 +302,11 @@ def user_set_nik(*, actor: User | None, user: User, nik: str) -> User:
         user.save(update_fields=["nik", "nik_index"])
         if changed:
             # The trail names the field, never the value.
-            audit_record(actor=actor, action="user.nik_changed", target=user, pemda=None,
-                         after={"nik": "(changed)"})
+            audit_record(
+                actor=actor,
+                action="user.nik_changed",
+                target=user,
+                pemda=None,
+                after={"nik": "(changed)"},
+            )
     return user

@@ -68,7 +68,7 @@ def _calendar_url(pemda: Pemda, year: int) -> str:
 
 
 def _remove_form_id(day: dt.date) -> str:
-    return f"remove-{day:%Y%m%d}-%s"
+    return f"day-{day:%Y%m%d}-%s"
 
 
 def _render_calendar(

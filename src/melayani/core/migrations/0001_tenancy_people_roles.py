@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(max_length=5, unique=True, verbose_name='region code')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('province', 'Provinsi'), ('regency', 'Kabupaten'), ('city', 'Kota')], max_length=10, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('province', 'Province'), ('regency', 'Regency'), ('city', 'City')], max_length=10, verbose_name='kind')),
                 ('time_zone', models.CharField(choices=[('Asia/Jakarta', 'WIB (UTC+7)'), ('Asia/Pontianak', 'WIB (UTC+7, Pontianak)'), ('Asia/Makassar', 'WITA (UTC+8)'), ('Asia/Jayapura', 'WIT (UTC+9)')], max_length=20, verbose_name='time zone')),
                 ('two_factor_for_all_officials', models.BooleanField(default=False, help_text='One-time codes are always required for the Inspektorat, administrators, data protection officers and national analysts; this extends it to every official.', verbose_name='require one-time codes for every official')),
                 ('is_active', models.BooleanField(default=False, verbose_name='active on the platform')),
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
             name='OPD',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('secretariat', 'Sekretariat'), ('dinas', 'Dinas'), ('badan', 'Badan'), ('inspectorate', 'Inspektorat'), ('kecamatan', 'Kecamatan'), ('kelurahan', 'Kelurahan'), ('bureau', 'Biro/Bagian'), ('technical_unit', 'UPT'), ('service_mall', 'Mal Pelayanan Publik'), ('other', 'Unit lain')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('secretariat', 'Secretariat'), ('dinas', 'Agency (dinas)'), ('badan', 'Board (badan)'), ('inspectorate', 'Inspectorate'), ('kecamatan', 'District (kecamatan)'), ('kelurahan', 'Urban village (kelurahan)'), ('bureau', 'Bureau or division'), ('technical_unit', 'Technical unit (UPT)'), ('service_mall', 'Public service mall (MPP)'), ('other', 'Other unit')], max_length=20, verbose_name='kind')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('slug', models.SlugField(max_length=60, verbose_name='short name')),
                 ('path', models.CharField(db_index=True, editable=False, max_length=255)),

@@ -1,9 +1,10 @@
-"""``melayani serve``: the production web server (gunicorn, several worker processes).
+"""``melayani serve``: the production web server (granian, several worker processes).
 
-The choice of server and the measurements behind it are in ``docs/decisions/0003-wsgi-server.md``.
-Static files are served by WhiteNoise from ``STATIC_ROOT``; filling it is a deployment step
-(``melayani collectstatic --no-input``, run once per release before ``serve``), not this command's
-job. Database connections persist between requests (``CONN_MAX_AGE``, 600 s in production).
+Why granian, with the measurements: ``docs/decisions/0003-wsgi-server.md``. Static files are
+served by WhiteNoise from ``STATIC_ROOT``; filling it is a deployment step (``melayani
+collectstatic --no-input``, once per release, before ``serve``), not this command's job. Database
+connections persist between requests (``CONN_MAX_AGE``, 600 s in production): one per thread per
+worker, so ``workers × threads`` connections at most.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+
+WSGI_TARGET = "melayani.wsgi:application"
 
 
 def default_workers() -> int:
-    """2 × cores + 1: gunicorn's rule of thumb for workers that sometimes wait on the database."""
+    """2 × cores + 1: workers that sometimes wait on the database keep every core busy."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -25,61 +27,54 @@ def default_workers() -> int:
     return 2 * cores + 1
 
 
+def parse_bind(bind: str) -> dict[str, Any]:
+    """``HOST:PORT``, ``[IPv6]:PORT`` or ``unix:/path``."""
+    if bind.startswith("unix:"):
+        return {"uds": bind.removeprefix("unix:")}
+    host, sep, port = bind.rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        raise CommandError(f"--bind must be HOST:PORT or unix:PATH, not {bind!r}")
+    return {"address": host.strip("[]"), "port": int(port)}
+
+
 def server_options(
-    *, bind: str, workers: int, threads: int, timeout: int, max_requests: int
+    *, bind: str, workers: int, threads: int, recycle: bool, access_log: bool
 ) -> dict[str, Any]:
-    """gunicorn settings; one place, so tests can check what would run."""
+    """granian's settings, in one place, so that tests can check what would run."""
+    from granian.constants import Interfaces
+
     return {
-        "bind": [bind],
+        "target": WSGI_TARGET,
+        "interface": Interfaces.WSGI,
+        **parse_bind(bind),
         "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync",
-        "timeout": timeout,
-        "graceful_timeout": timeout,
-        "keepalive": 5,
-        # Recycle workers now and then (memory held by long-lived processes); jitter avoids
-        # restarting them all at once.
-        "max_requests": max_requests,
-        "max_requests_jitter": max_requests // 10 if max_requests else 0,
-        "accesslog": "-",
-        "errorlog": "-",
-        "loglevel": "info",
-        "proc_name": "melayani",
-        # The application is loaded once here and shared by the forked workers.
-        "preload_app": True,
-        # Behind the TLS proxy: trust its X-Forwarded-* only from addresses listed in the env.
-        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        # Python threads per worker; granian's default for WSGI (hundreds) would open as many
+        # database connections. Slow clients are handled by granian's own I/O, not by these.
+        "blocking_threads": threads,
+        "respawn_failed_workers": True,
+        # Restart workers now and then (memory held by long-lived processes).
+        "workers_lifetime": 60 * 60 * 6 if recycle else None,
+        "log_access": access_log,
+        "websockets": False,
     }
 
 
-def run_gunicorn(options: dict[str, Any]) -> None:  # pragma: no cover - exercised by serve_bench
-    from django.core.wsgi import get_wsgi_application
-    from gunicorn.app.base import BaseApplication
+def run_server(options: dict[str, Any]) -> None:  # pragma: no cover - exercised by serve_bench
+    from granian.server import Server
 
-    wsgi_app = get_wsgi_application()
-
-    class MelayaniServer(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return wsgi_app
-
-    # Connections opened while loading must not be shared by the forked workers.
-    connections.close_all()
-    MelayaniServer().run()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "melayani.settings")
+    Server(**options).serve()
 
 
 class Command(BaseCommand):
-    help = "Run Melayani's production web server (gunicorn with several worker processes)."
+    help = "Run Melayani's production web server (granian, several worker processes)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--bind",
             default=os.environ.get("MELAYANI_BIND", "127.0.0.1:8000"),
-            help="Address to listen on: HOST:PORT or unix:PATH (default 127.0.0.1:8000; in a "
-            "container use 0.0.0.0:8000).",
+            help="HOST:PORT or unix:PATH to listen on (default 127.0.0.1:8000; in a container "
+            "use 0.0.0.0:8000).",
         )
         parser.add_argument(
             "--workers",
@@ -90,23 +85,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=1,
-            help="Threads per worker (default 1; more than 1 uses gunicorn's threaded worker and "
-            "one database connection per thread).",
+            default=4,
+            help="Python threads per worker (default 4). Each holds its own database connection: "
+            "at most workers × threads connections.",
         )
         parser.add_argument(
-            "--timeout", type=int, default=30, help="Seconds before a stuck worker is restarted."
+            "--no-recycle",
+            action="store_true",
+            help="Do not restart workers every 6 hours.",
         )
         parser.add_argument(
-            "--max-requests",
-            type=int,
-            default=2000,
-            help="Restart a worker after this many requests (0: never).",
+            "--access-log", action="store_true", help="Log every request (the proxy usually does)."
         )
         parser.add_argument(
             "--allow-development",
             action="store_true",
-            help="Run even with MELAYANI_ENV=development (use `melayani runserver` to develop).",
+            help="Run even with MELAYANI_ENV=development (to develop, use `melayani runserver`).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -116,20 +110,19 @@ class Command(BaseCommand):
                 "MELAYANI_ENV is 'development' (or DEBUG is on): use `melayani runserver` to "
                 "develop, or pass --allow-development to try the production server anyway."
             )
-        for name in ("workers", "threads", "timeout"):
+        for name in ("workers", "threads"):
             if options[name] < 1:
                 raise CommandError(f"--{name} must be at least 1")
-        if options["max_requests"] < 0:
-            raise CommandError("--max-requests must be 0 or more")
         server = server_options(
             bind=options["bind"],
             workers=options["workers"],
             threads=options["threads"],
-            timeout=options["timeout"],
-            max_requests=options["max_requests"],
+            recycle=not options["no_recycle"],
+            access_log=options["access_log"],
         )
         self.stdout.write(
             f"Melayani on {options['bind']}: {options['workers']} workers × "
-            f"{options['threads']} threads ({env})"
+            f"{options['threads']} threads ({env}). Static files come from STATIC_ROOT: run "
+            "`melayani collectstatic --no-input` once per release."
         )
-        run_gunicorn(server)
+        run_server(server)

@@ -1,0 +1,25 @@
+"""Every recurring job of the platform, in one place.
+
+``melayani run_schedule`` enqueues each job when it is due (through Django's Tasks interface, so
+the database backend by default and Redis workers at scale); a system timer may instead run
+``melayani run_schedule --once`` every minute. Jobs are idempotent, so a run that overlaps another,
+or a missed run followed by a late one, does no harm. Later modules add their lines here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str  # dotted path to a django-tasks task
+    every: timedelta
+
+
+SCHEDULE: tuple[Job, ...] = (
+    # The backstop for events whose seal right after commit did not run (a crash, a busy chain).
+    Job("audit-seal", "melayani.audit.tasks.audit_seal_task", timedelta(minutes=1)),
+)
