@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("melayani.core.urls")),
     path("regions/", include("melayani.regions.urls")),
     path("audit/", include("melayani.audit.urls")),
+    path("calendar/", include("melayani.workcalendar.urls")),
 ]

@@ -50,6 +50,16 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "core:pemda-detail": lambda w: {"code": w.merauke.code},
     "regions:children-json": lambda w: {"code": "93.01"},
     "regions:children-options": lambda w: {"code": "93.01"},
+    **{
+        f"workcalendar:{name}": (lambda w: {"pemda_code": w.merauke.code})
+        for name in (
+            "pemda-calendar",
+            "day-off-add",
+            "day-off-remove",
+            "office-hours-set",
+            "office-hours-reset",
+        )
+    },
 }
 
 
@@ -198,16 +208,18 @@ def _office_hours_fields(model: Any, pemda: Pemda) -> dict[str, Any]:
 
 
 # model label → (make a Merauke instance, the action that reads it, personas that may read it).
-# OPD-scoped roles reach only objects that belong to a unit (models with ``opd_field``); objects
-# that belong to the whole Pemda are out of their reach.
+# OPD-scoped roles reach only objects that belong to their unit (models with ``opd_field``) and
+# objects shared within their Pemda (``shared_within_pemda``); other whole-Pemda objects are out
+# of their reach.
+UNIT_STAFF = {"officer", "opd_head", "liaison"}
 OBJECT_TYPES: dict[str, tuple[Callable[[World], Any], str, set[str]]] = {
-    "core.pemda": (lambda w: w.merauke, "pemda.view", SEES_OPD_TREE),
+    "core.pemda": (lambda w: w.merauke, "pemda.view", SEES_OPD_TREE | UNIT_STAFF),
     "core.opd": (lambda w: w.dinkes, "opd.view", SEES_OPD_TREE),
     "core.role": (_merauke_role, "people.view", SEES_PEOPLE),
     "core.roleassignment": (_assignment, "people.view", SEES_PEOPLE),
     "audit.auditevent": (_audit_event, "audit.view_events", {"inspector", "dpo", "platform_admin"}),
-    "workcalendar.localdayoff": (_local_day_off, "pemda.view", SEES_OPD_TREE),
-    "workcalendar.officehours": (_office_hours, "pemda.view", SEES_OPD_TREE),
+    "workcalendar.localdayoff": (_local_day_off, "pemda.view", SEES_OPD_TREE | UNIT_STAFF),
+    "workcalendar.officehours": (_office_hours, "pemda.view", SEES_OPD_TREE | UNIT_STAFF),
 }
 
 

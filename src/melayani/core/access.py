@@ -10,7 +10,9 @@ Grants come from the user's current role assignments (roles → actions, all dat
   (national roles hold read-only actions only);
 * Pemda roles grant their actions on objects of that Pemda; a province's ``aggregates.view``
   reaches the kabupaten/kota inside it;
-* OPD roles grant their actions only on objects that belong to that OPD or a unit below it.
+* OPD roles grant their actions only on objects that belong to that OPD or a unit below it —
+  and on objects a model declares ``shared_within_pemda = True``: things that belong to the whole
+  Pemda and are meant for everyone who works in it (the Pemda itself, its working calendar).
 
 Views, API endpoints, commands and tasks fetch tenant objects only through :func:`scoped` and
 :func:`access_object`, which answer "not found" for anything the user may not see, so that the
@@ -150,6 +152,10 @@ def scoped(user: Any, queryset: QuerySet[M], action: str) -> QuerySet[M]:
     if opd_path is not None:
         for grant in scope.opd_grants(action):
             condition |= Q(**{f"{opd_path}__startswith": grant.path})
+    elif getattr(model, "shared_within_pemda", False):
+        unit_pemda_ids = {grant.pemda_id for grant in scope.opd_grants(action)}
+        if unit_pemda_ids:
+            condition |= Q(**{f"{tenant}__in": unit_pemda_ids})
     if not condition:
         return queryset.none()
     return queryset.filter(condition)

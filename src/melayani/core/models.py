@@ -37,6 +37,7 @@ class Pemda(models.Model):
     """An autonomous regional government: the tenant of the platform."""
 
     tenant_field = "pk"
+    shared_within_pemda = True  # every unit's officials may see their own Pemda
 
     region = models.OneToOneField(
         "regions.Region", on_delete=models.PROTECT, related_name="pemda", verbose_name=_("region")

@@ -295,6 +295,21 @@ def _home_links(user: Any) -> list[HomeLink]:
                 _("Your Pemda: its units and officials."),
             )
         )
+    if pemda is not None:
+        links.append(
+            HomeLink(
+                _("Working calendar"),
+                reverse("workcalendar:pemda-calendar", args=[pemda.code]),
+                _("Office hours, holidays, cuti bersama and local days off."),
+            )
+        )
+        links.append(
+            HomeLink(
+                _("Deadline calculator"),
+                reverse("workcalendar:deadline"),
+                _("When a limit in working days falls due."),
+            )
+        )
     if access.can(user, "audit.view_events"):
         links.append(
             HomeLink(

@@ -65,6 +65,7 @@ class LocalDayOff(models.Model):
     """A day off declared by one Pemda (libur daerah), e.g. its anniversary."""
 
     tenant_field = "pemda"
+    shared_within_pemda = True  # the working calendar is for everyone who works in the Pemda
 
     pemda = models.ForeignKey(
         Pemda, on_delete=models.CASCADE, related_name="local_days_off", verbose_name=_("Pemda")
@@ -100,6 +101,7 @@ class OfficeHours(models.Model):
     """
 
     tenant_field = "pemda"
+    shared_within_pemda = True  # the working calendar is for everyone who works in the Pemda
 
     pemda = models.ForeignKey(
         Pemda, on_delete=models.CASCADE, related_name="office_hours", verbose_name=_("Pemda")
