@@ -328,7 +328,7 @@ if IS_PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Logging ----------------------------------------------------------------------------------
-LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
+LOG_LEVEL = env.log_level("LOG_LEVEL", 20)  # INFO
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

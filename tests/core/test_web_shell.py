@@ -156,3 +156,20 @@ def test_citizen_home_has_no_roles(client: Client, world: World) -> None:
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
     assert "You have no role" in response.content.decode()
+
+
+def test_language_choice_is_remembered_on_the_account(world) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    user = world["officer"]
+    client = Client()
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/home/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    fresh = Client()
+    response = fresh.post(
+        "/login/", {"username": user.username, "password": "correct-horse-battery"}
+    )
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"

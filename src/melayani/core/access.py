@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -100,12 +101,13 @@ def _build_scope(user: Any) -> AccessScope:
             everywhere |= actions
         elif role.scope == RoleScope.PEMDA and assignment.pemda_id is not None:
             by_pemda.setdefault(assignment.pemda_id, set()).update(actions)
-            if "aggregates.view" in actions and assignment.pemda.kind == "province":
+            pemda = assignment.pemda
+            if "aggregates.view" in actions and pemda is not None and pemda.kind == "province":
                 provinces_with_aggregates.add(assignment.pemda_id)
-        elif role.scope == RoleScope.OPD and assignment.opd_id is not None:
+        elif role.scope == RoleScope.OPD and assignment.opd is not None:
             by_opd.append(
                 OPDGrant(
-                    opd_id=assignment.opd_id,
+                    opd_id=assignment.opd.pk,
                     pemda_id=assignment.opd.pemda_id,
                     path=assignment.opd.path,
                     actions=actions,
@@ -165,7 +167,7 @@ def access_object(user: Any, queryset: QuerySet[M], action: str, **lookup: Any) 
     """Fetch one object the user may act on, or raise ``Http404`` (never revealing existence)."""
     try:
         return scoped(user, queryset, action).get(**lookup)
-    except (queryset.model.DoesNotExist, queryset.model.MultipleObjectsReturned, ValueError):
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError):
         raise Http404 from None
 
 

@@ -56,6 +56,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["kind", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "email", "nip"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Melayani"), {"fields": ("kind", "full_name", "nip", "phone", "preferred_language")}),
     )

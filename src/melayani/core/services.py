@@ -310,3 +310,65 @@ def user_set_nik(*, actor: User | None, user: User, nik: str) -> User:
                 after={"nik": "(changed)"},
             )
     return user
+
+
+class CodeCheck:
+    """Outcomes of checking a one-time code."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+def two_factor_device_pending(*, user: User) -> Any:
+    """The user's unconfirmed authenticator, kept across page loads until it is confirmed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Melayani", confirmed=False)
+    return device
+
+
+def two_factor_device_confirm(*, user: User, device: Any, token: str) -> str:
+    """Confirm a new authenticator with its first code (django-otp throttles wrong codes)."""
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionError("two_factor")
+    if not device.verify_is_allowed()[0]:
+        return CodeCheck.THROTTLED
+    with transaction.atomic():
+        if not device.verify_token(token):
+            return CodeCheck.WRONG
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            actor=user,
+            action="two_factor.device_confirmed",
+            target=user,
+            pemda=None,
+            after={"device": device.persistent_id},
+        )
+    return CodeCheck.ACCEPTED
+
+
+def two_factor_verify(*, user: User, token: str) -> tuple[str, Any]:
+    """Check a sign-in code against the user's confirmed authenticators."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+    allowed = [d for d in devices if d.verify_is_allowed()[0]]
+    if not allowed:
+        return CodeCheck.THROTTLED, None
+    for device in allowed:
+        if device.verify_token(token):
+            return CodeCheck.ACCEPTED, device
+    return CodeCheck.WRONG, None
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the user's interface language; unknown languages are ignored."""
+    from django.conf import settings
+
+    if language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])

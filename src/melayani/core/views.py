@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
@@ -33,7 +34,7 @@ import melayani
 from melayani.core import access
 from melayani.core.forms import OneTimeCodeForm, PemdaFilterForm, SignInForm
 from melayani.core.middleware import two_factor_exempt, two_factor_url, user_is_fully_signed_in
-from melayani.core.models import OPD, Pemda, PemdaKind, RoleAssignment
+from melayani.core.models import OPD, Pemda, PemdaKind, RoleAssignment, User
 from melayani.core.selectors import (
     opd_tree,
     pemda_get_by_code,
@@ -43,6 +44,13 @@ from melayani.core.selectors import (
     user_home_pemda,
     user_is_platform_admin,
     user_requires_two_factor,
+)
+from melayani.core.services import (
+    CodeCheck,
+    two_factor_device_confirm,
+    two_factor_device_pending,
+    two_factor_verify,
+    user_set_language,
 )
 
 PEMDA_PAGE_SIZE = 50
@@ -81,8 +89,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_not_required
 @two_factor_exempt
 def language_set(request: HttpRequest) -> HttpResponse:
-    """Django's ``set_language`` (POST, sets the language cookie), open to everyone."""
-    return set_language(request)
+    """Django's ``set_language`` (POST, sets the language cookie), open to everyone; a signed-in
+    user's choice is also remembered on their account for the next sign-in."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+    return response
 
 
 @login_not_required
@@ -153,6 +166,17 @@ class SignInView(LoginView):
     template_name = "core/sign_in.html"
     form_class = SignInForm
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # The account's language wins over the cookie of whoever used this device before.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            cast(User, self.request.user).preferred_language,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        return response
+
     def get_success_url(self) -> str:
         url = super().get_success_url()
         if user_requires_two_factor(self.request.user):
@@ -183,27 +207,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         )
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
-        allowed = [d for d in devices if d.verify_is_allowed()[0]]
-        if not allowed:
-            form.add_error("token", TOO_MANY_CODES)
-        else:
-            for device in allowed:
-                if device.verify_token(token):
-                    otp_login(request, device)
-                    return HttpResponseRedirect(next_url)
-            form.add_error(
-                "token", _("That code is not right. Type the newest code your app shows.")
-            )
+        outcome, device = two_factor_verify(
+            user=cast(User, request.user), token=form.cleaned_data["token"]
+        )
+        if outcome == CodeCheck.ACCEPTED:
+            otp_login(request, device)
+            return HttpResponseRedirect(next_url)
+        form.add_error(
+            "token",
+            TOO_MANY_CODES
+            if outcome == CodeCheck.THROTTLED
+            else _("That code is not right. Type the newest code your app shows."),
+        )
     return render(request, "core/two_factor.html", {"form": form, "next": next_url})
-
-
-def _pending_device(user: Any) -> TOTPDevice:
-    """The user's unconfirmed authenticator, kept across page loads until confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Melayani", confirmed=False)
-    return device
 
 
 def _grouped(secret: str) -> str:
@@ -218,16 +234,17 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if _confirmed_devices(request.user):
         return HttpResponseRedirect(two_factor_url(next_url))
-    device = _pending_device(request.user)
+    device = two_factor_device_pending(user=cast(User, request.user))
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not device.verify_is_allowed()[0]:
-            form.add_error("token", TOO_MANY_CODES)
-        elif device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        outcome = two_factor_device_confirm(
+            user=cast(User, request.user), device=device, token=form.cleaned_data["token"]
+        )
+        if outcome == CodeCheck.ACCEPTED:
             otp_login(request, device)
             return HttpResponseRedirect(next_url)
+        if outcome == CodeCheck.THROTTLED:
+            form.add_error("token", TOO_MANY_CODES)
         else:
             form.add_error(
                 "token",
