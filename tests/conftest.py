@@ -46,6 +46,12 @@ def _region_cache_is_per_test() -> Iterator[None]:
 
 
 @pytest.fixture
+def indonesian_default(settings) -> None:
+    """The real default language (the test settings use English to match source texts)."""
+    settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture
 def reference_data(db: None) -> None:
     # Transactional tests empty the tables when they finish; load again where needed.
     ensure_reference_data()

@@ -48,6 +48,7 @@ ALL_PERSONAS = (*PERSONA_NAMES, "anonymous")
 # Parameters for every URL that takes them: pointed at Merauke's objects.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "core:pemda-detail": lambda w: {"code": w.merauke.code},
+    "core:pemda-settings": lambda w: {"code": w.merauke.code},
     "regions:children-json": lambda w: {"code": "93.01"},
     "regions:children-options": lambda w: {"code": "93.01"},
     **{

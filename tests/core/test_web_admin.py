@@ -47,6 +47,7 @@ def test_refused_for_unverified_platform_admins(client: Client, world: World) ->
     assert login["Location"].startswith(reverse("core:two-factor"))
 
 
+@pytest.mark.usefixtures("indonesian_default")
 def test_verified_platform_admin_gets_the_admin_in_indonesian(client: Client, world: World) -> None:
     sign_in_verified(client, world["platform_admin"])
     response = client.get(ADMIN)

@@ -100,3 +100,36 @@ def test_detail_query_count_is_bounded_for_officials(
     sign_in_verified(client, world["pemda_admin"])
     with django_assert_max_num_queries(16):
         client.get(detail("93.01"))
+
+
+def test_pemda_settings_page_for_its_administrators_only(world) -> None:
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from melayani.audit.models import AuditEvent
+
+    def client_for(persona: str) -> Client:
+        client = Client()
+        user = world[persona]
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    url = "/pemda/93.01/settings/"
+    for persona in ("other_pemda_admin", "inspector", "officer", "national_analyst"):
+        assert client_for(persona).get(url).status_code == 404, persona
+        assert (
+            client_for(persona).post(url, {"two_factor_for_all_officials": "on"}).status_code == 404
+        )
+    admin = client_for("pemda_admin")
+    assert b"two_factor_for_all_officials" in admin.get(url).content
+    assert url.encode() in admin.get("/pemda/93.01/").content
+    response = admin.post(url, {"two_factor_for_all_officials": "on"})
+    assert response.status_code == 302
+    world.merauke.refresh_from_db()
+    assert world.merauke.two_factor_for_all_officials
+    assert AuditEvent.objects.filter(action="pemda.settings_changed").exists()

@@ -45,6 +45,7 @@ def test_staff_pages_redirect_to_sign_in(client: Client, url: str) -> None:
     assert response["Location"].startswith(f"{reverse('core:login')}?next=")
 
 
+@pytest.mark.usefixtures("indonesian_default")
 def test_base_shell_landmarks_and_components(client: Client) -> None:
     html = client.get(reverse("core:public-home")).content.decode()
     assert '<html lang="id">' in html
@@ -67,6 +68,7 @@ def test_public_home_weighs_under_100_kb(client: Client) -> None:
     assert total < 100 * 1024, total  # uncompressed; with gzip about 22 KB
 
 
+@pytest.mark.usefixtures("indonesian_default")
 def test_indonesian_by_default_english_after_switching(client: Client) -> None:
     home = reverse("core:public-home")
     first = client.get(home)
@@ -82,6 +84,7 @@ def test_indonesian_by_default_english_after_switching(client: Client) -> None:
     assert b'lang="id"' in after.content
 
 
+@pytest.mark.usefixtures("indonesian_default")
 def test_browser_language_does_not_override_the_default(client: Client, settings: object) -> None:
     middleware = list(settings.MIDDLEWARE)  # type: ignore[attr-defined]
     ours = "melayani.core.middleware.DefaultLanguageMiddleware"

@@ -64,3 +64,14 @@ class PemdaFilterForm(forms.Form):
             ("", _("All provinces")),
             *((p.code, p.name) for p in provinces),
         ]
+
+
+class PemdaSettingsForm(forms.Form):
+    two_factor_for_all_officials = forms.BooleanField(
+        label=_("Require one-time codes for every official"),
+        help_text=_(
+            "The Inspektorat, administrators, data protection officers and national analysts "
+            "always use one-time codes. Tick this to ask it of every official of this Pemda."
+        ),
+        required=False,
+    )

@@ -163,7 +163,8 @@ class User(AbstractUser):
         _("language"),
         max_length=5,
         choices=[("id", "Bahasa Indonesia"), ("en", "English")],
-        default="id",
+        blank=True,
+        help_text=_("Empty: the platform's default (Bahasa Indonesia) or the visitor's choice."),
     )
 
     class Meta:

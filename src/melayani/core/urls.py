@@ -13,4 +13,5 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("pemda/", views.pemda_index, name="pemda-list"),
     path("pemda/<str:code>/", views.pemda_detail, name="pemda-detail"),
+    path("pemda/<str:code>/settings/", views.pemda_settings, name="pemda-settings"),
 ]

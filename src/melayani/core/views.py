@@ -12,6 +12,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
@@ -32,7 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import melayani
 from melayani.core import access
-from melayani.core.forms import OneTimeCodeForm, PemdaFilterForm, SignInForm
+from melayani.core.forms import OneTimeCodeForm, PemdaFilterForm, PemdaSettingsForm, SignInForm
 from melayani.core.middleware import two_factor_exempt, two_factor_url, user_is_fully_signed_in
 from melayani.core.models import OPD, Pemda, PemdaKind, RoleAssignment, User
 from melayani.core.selectors import (
@@ -47,6 +48,7 @@ from melayani.core.selectors import (
 )
 from melayani.core.services import (
     CodeCheck,
+    pemda_update_settings,
     two_factor_device_confirm,
     two_factor_device_pending,
     two_factor_verify,
@@ -147,7 +149,31 @@ def pemda_detail(request: HttpRequest, code: str) -> HttpResponse:
         if people.paginator.count:
             context["people"] = people
             context["people_rows"] = list(people.object_list)
+    context["can_manage_settings"] = user_is_fully_signed_in(request) and access.can(
+        request.user, "pemda.manage_settings", pemda=pemda
+    )
     return render(request, "core/pemda_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def pemda_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """A Pemda's own policy, for those who manage its settings."""
+    pemda = access.access_object(
+        request.user, Pemda.objects.all(), "pemda.manage_settings", code=code
+    )
+    form = PemdaSettingsForm(
+        request.POST or None,
+        initial={"two_factor_for_all_officials": pemda.two_factor_for_all_officials},
+    )
+    if request.method == "POST" and form.is_valid():
+        pemda_update_settings(
+            actor=cast(User, request.user),
+            pemda=pemda,
+            two_factor_for_all_officials=form.cleaned_data["two_factor_for_all_officials"],
+        )
+        messages.success(request, _("The settings are saved."))
+        return HttpResponseRedirect(reverse("core:pemda-settings", args=[pemda.code]))
+    return render(request, "core/pemda_settings.html", {"pemda": pemda, "form": form})
 
 
 # --- Signing in -----------------------------------------------------------------------------
@@ -168,13 +194,15 @@ class SignInView(LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        # The account's language wins over the cookie of whoever used this device before.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            cast(User, self.request.user).preferred_language,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+        # A language chosen on the account wins over the cookie of whoever used this device before.
+        language = cast(User, self.request.user).preferred_language
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response
 
     def get_success_url(self) -> str:

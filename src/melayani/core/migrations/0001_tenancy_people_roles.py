@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('full_name', models.CharField(blank=True, max_length=150, verbose_name='full name')),
                 ('nip', models.CharField(blank=True, help_text='18-digit civil-servant number (officials only).', max_length=18, validators=[melayani.core.identifiers.validate_nip], verbose_name='NIP')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('preferred_language', models.CharField(choices=[('id', 'Bahasa Indonesia'), ('en', 'English')], default='id', max_length=5, verbose_name='language')),
+                ('preferred_language', models.CharField(blank=True, choices=[('id', 'Bahasa Indonesia'), ('en', 'English')], help_text="Empty: the platform's default (Bahasa Indonesia) or the visitor's choice.", max_length=5, verbose_name='language')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
