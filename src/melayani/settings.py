@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "melayani.core",
     "melayani.audit",
     "melayani.workcalendar",
+    "melayani.catalog",
+    "melayani.applications",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ Grants come from the user's current role assignments (roles → actions, all dat
   and on objects a model declares ``shared_within_pemda = True``: things that belong to the whole
   Pemda and are meant for everyone who works in it (the Pemda itself, its working calendar).
 
+Citizens reach what they own (``owner_field``) through :func:`owned`.
+
 Views, API endpoints, commands and tasks fetch tenant objects only through :func:`scoped` and
 :func:`access_object`, which answer "not found" for anything the user may not see, so that the
 existence of another Pemda's data is never revealed.
@@ -192,3 +194,16 @@ def visible_pemda_ids(user: Any, action: str) -> set[int] | None:
     if action in scope.everywhere:
         return None
     return scope.pemda_ids(action) | {g.pemda_id for g in scope.opd_grants(action)}
+
+
+def owned(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The objects a citizen owns through the model's ``owner_field`` (e.g. their applications).
+
+    Ownership is separate from roles: a citizen account sees its own things and nothing else.
+    """
+    owner_field = getattr(queryset.model, "owner_field", None)
+    if owner_field is None:
+        raise TypeError(f"{queryset.model.__name__} declares no owner_field")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    return queryset.filter(**{owner_field: user})

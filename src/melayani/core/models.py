@@ -314,3 +314,29 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.role}"
+
+
+class IdempotencyKey(models.Model):
+    """An acknowledged submission: a retry with the same key gets the same answer, once stored.
+
+    ``scope`` separates callers (e.g. an API client, or public web submissions of one Pemda);
+    ``fingerprint`` is a digest of the request, so reusing a key for a different request is
+    refused instead of silently answered with the old result.
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -1,0 +1,269 @@
+"""The service catalogue: each OPD's services, their versioned Standar Pelayanan, and Maklumat.
+
+A Standar Pelayanan (service standard) has the 14 components of UU 25/2009 as structured data.
+A published version is immutable: a change makes a new version, and applications keep the version
+they were made under. The application form is part of the standard version (its fields), so a form
+change is a standard change too.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from melayani.workcalendar.clock import DeadlineUnit
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ServicePledge(models.Model):
+    """Maklumat Pelayanan: a unit's published promise, versioned like a standard."""
+
+    tenant_field = "opd__pemda"
+    opd_field = "opd"
+
+    opd = models.ForeignKey(
+        "core.OPD", on_delete=models.PROTECT, related_name="pledges", verbose_name=_("unit")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PublicationStatus.choices, default="draft"
+    )
+    text = models.TextField(_("text of the pledge"))
+    decree_number = models.CharField(_("decree (SK) number"), max_length=120, blank=True)
+    decree_date = models.DateField(_("decree date"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["opd", "-version"]
+        verbose_name = _("service pledge (Maklumat Pelayanan)")
+        verbose_name_plural = _("service pledges (Maklumat Pelayanan)")
+        constraints = [
+            models.UniqueConstraint(fields=["opd", "version"], name="pledge_unique_version"),
+            models.UniqueConstraint(
+                fields=["opd"], condition=Q(status="published"), name="pledge_one_published"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opd} — v{self.version}"
+
+
+class ServiceType(models.Model):
+    """A public service an OPD delivers (jenis layanan); its rules live in its standard versions."""
+
+    tenant_field = "pemda"
+    opd_field = "opd"
+
+    pemda = models.ForeignKey(
+        "core.Pemda", on_delete=models.PROTECT, related_name="services", verbose_name=_("Pemda")
+    )
+    opd = models.ForeignKey(
+        "core.OPD", on_delete=models.PROTECT, related_name="services", verbose_name=_("unit")
+    )
+    # Public identifier, also the Open311 service_code; unique within the Pemda.
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=80, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    accepts_online = models.BooleanField(_("accepts online applications"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pemda", "opd", "name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "code"], name="service_unique_code_per_pemda"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceStandard(models.Model):
+    """One version of a service's Standar Pelayanan (the 14 components)."""
+
+    tenant_field = "service__pemda"
+    opd_field = "service__opd"
+
+    service = models.ForeignKey(
+        ServiceType, on_delete=models.PROTECT, related_name="standards", verbose_name=_("service")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PublicationStatus.choices, default="draft"
+    )
+    decree_number = models.CharField(_("decree (SK) number"), max_length=120, blank=True)
+    decree_date = models.DateField(_("decree date"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    pledge = models.ForeignKey(
+        ServicePledge,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="standards",
+        verbose_name=_("service pledge"),
+    )
+
+    # Delivery components (1–6). Requirements (1) and procedure (2) are rows below.
+    completion_time_value = models.PositiveIntegerField(_("completion time"))
+    completion_time_unit = models.CharField(
+        _("completion time unit"), max_length=16, choices=DeadlineUnit.choices
+    )
+    fee_is_free = models.BooleanField(_("free of charge"), default=True)
+    fee_amount = models.DecimalField(
+        _("fee (Rp)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    fee_legal_basis = models.CharField(_("legal basis of the fee"), max_length=300, blank=True)
+    product = models.TextField(_("service product"))
+    complaint_handling = models.TextField(_("complaints, suggestions and feedback"))
+    # Management components (7–14).
+    legal_basis = models.TextField(_("legal basis"))
+    facilities = models.TextField(_("facilities"))
+    staff_competence = models.TextField(_("staff competence"))
+    internal_supervision = models.TextField(_("internal supervision"))
+    staff_count = models.TextField(_("number of staff"))
+    service_guarantee = models.TextField(_("service guarantee"))
+    safety_guarantee = models.TextField(_("security and safety guarantee"))
+    performance_evaluation = models.TextField(_("performance evaluation of staff"))
+
+    # Stop-the-clock is a design rule, not regulation: configurable per service (SERVICES.md §6).
+    stop_clock_when_returned = models.BooleanField(
+        _("stop the clock while returned for correction"), default=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["service", "-version"]
+        verbose_name = _("service standard")
+        verbose_name_plural = _("service standards")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "version"], name="standard_unique_version"),
+            models.UniqueConstraint(
+                fields=["service"], condition=Q(status="published"), name="standard_one_published"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_is_free=True) | Q(fee_amount__isnull=False),
+                name="standard_fee_amount_unless_free",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} — v{self.version}"
+
+
+class Requirement(models.Model):
+    """Persyaratan: one item the applicant supplies; some need a document upload."""
+
+    tenant_field = "standard__service__pemda"
+    opd_field = "standard__service__opd"
+
+    standard = models.ForeignKey(
+        ServiceStandard, on_delete=models.CASCADE, related_name="requirements"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.CharField(_("requirement"), max_length=300)
+    needs_upload = models.BooleanField(_("needs a document upload"), default=False)
+    accepted_types = models.CharField(
+        _("accepted file types"),
+        max_length=100,
+        default="pdf,jpg,png",
+        help_text=_("Comma-separated: pdf, jpg, png."),
+    )
+    max_size_mb = models.PositiveSmallIntegerField(_("largest file (MB)"), default=5)
+
+    class Meta:
+        ordering = ["standard", "order"]
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "order"], name="requirement_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ProcedureStep(models.Model):
+    """Sistem, mekanisme dan prosedur: one step as the citizen experiences it."""
+
+    tenant_field = "standard__service__pemda"
+    opd_field = "standard__service__opd"
+
+    standard = models.ForeignKey(ServiceStandard, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.CharField(_("step"), max_length=300)
+
+    class Meta:
+        ordering = ["standard", "order"]
+        verbose_name = _("procedure step")
+        verbose_name_plural = _("procedure steps")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "order"], name="step_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    FILE = "file", _("File")
+    NIK = "nik", _("NIK")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    ADDRESS = "address", _("Address (down to desa/kelurahan)")
+
+
+class FormField(models.Model):
+    """One field of the application form of a standard version."""
+
+    tenant_field = "standard__service__pemda"
+    opd_field = "standard__service__opd"
+
+    standard = models.ForeignKey(
+        ServiceStandard, on_delete=models.CASCADE, related_name="form_fields"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    key = models.SlugField(_("key"), max_length=60)
+    label = models.CharField(_("label"), max_length=200)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    field_type = models.CharField(_("type"), max_length=12, choices=FieldType.choices)
+    required = models.BooleanField(_("required"), default=True)
+    choices = models.TextField(_("choices"), blank=True, help_text=_("One choice per line."))
+    requirement = models.ForeignKey(
+        Requirement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="form_fields",
+        help_text=_("For file fields: the requirement this upload fulfils."),
+    )
+
+    class Meta:
+        ordering = ["standard", "order"]
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "key"], name="form_field_unique_key"),
+            models.UniqueConstraint(fields=["standard", "order"], name="form_field_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
