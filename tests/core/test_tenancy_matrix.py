@@ -9,6 +9,7 @@ new tenant model fails these tests until it is added to the tables below.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -222,6 +223,158 @@ OBJECT_TYPES: dict[str, tuple[Callable[[World], Any], str, set[str]]] = {
     "workcalendar.localdayoff": (_local_day_off, "pemda.view", SEES_OPD_TREE | UNIT_STAFF),
     "workcalendar.officehours": (_office_hours, "pemda.view", SEES_OPD_TREE | UNIT_STAFF),
 }
+
+
+def _service(w: World) -> Any:
+    from melayani.catalog.models import ServiceType
+
+    return ServiceType.objects.create(
+        pemda=w.merauke, opd=w.dukcapil, code=f"akta-{uuid.uuid4().hex[:8]}", name="Akta Kelahiran"
+    )
+
+
+def _standard(w: World) -> Any:
+    from melayani.catalog.models import ServiceStandard
+
+    text = "x"
+    return ServiceStandard.objects.create(
+        service=_service(w),
+        version=1,
+        completion_time_value=5,
+        completion_time_unit="working_days",
+        product=text,
+        complaint_handling=text,
+        legal_basis=text,
+        facilities=text,
+        staff_competence=text,
+        internal_supervision=text,
+        staff_count=text,
+        service_guarantee=text,
+        safety_guarantee=text,
+        performance_evaluation=text,
+    )
+
+
+def _requirement(w: World) -> Any:
+    return _standard(w).requirements.create(order=1, text="KTP", needs_upload=True)
+
+
+def _step(w: World) -> Any:
+    return _standard(w).steps.create(order=1, text="Datang")
+
+
+def _form_field(w: World) -> Any:
+    return _standard(w).form_fields.create(order=1, key="nama", label="Nama", field_type="text")
+
+
+def _pledge(w: World) -> Any:
+    from melayani.catalog.models import ServicePledge
+
+    return ServicePledge.objects.create(opd=w.dukcapil, version=1, text="Kami siap melayani")
+
+
+def _application(w: World) -> Any:
+    import secrets
+
+    from django.utils import timezone
+
+    from melayani.applications.models import Application
+
+    standard = _standard(w)
+    return Application.objects.create(
+        pemda=w.merauke,
+        opd=w.dukcapil_service_desk,
+        service=standard.service,
+        standard=standard,
+        tracking_code=secrets.token_hex(5).upper(),
+        applicant_name="Warga",
+        applicant_phone="+6281234567890",
+        submitted_at=timezone.now(),
+    )
+
+
+def _application_child(name: str) -> Callable[[World], Any]:
+    def make(w: World) -> Any:
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        application = _application(w)
+        now = timezone.now()
+        if name == "document":
+            return application.documents.create(
+                field_key="ktp",
+                file=ContentFile(b"%PDF-1.4", name="ktp.pdf"),
+                original_name="ktp.pdf",
+                content_type="application/pdf",
+                size=8,
+                sha256="0" * 64,
+            )
+        if name == "event":
+            return application.events.create(created_at=now, action="submitted")
+        if name == "suspension":
+            return application.suspensions.create(started_at=now, reason="Berkas kurang")
+        if name == "extension":
+            return application.extensions.create(
+                amount=2, unit="working_days", reason="x", created_at=now
+            )
+        return application.notes.create(author=w["officer"], text="catatan", created_at=now)
+
+    return make
+
+
+CATALOG_MANAGERS = {"opd_head", "pemda_admin", "platform_admin"}
+APPLICATION_VIEWERS = {"officer", "opd_head", "pemda_admin", "inspector", "platform_admin"}
+OBJECT_TYPES.update(
+    {
+        "catalog.servicetype": (_service, "catalog.manage", CATALOG_MANAGERS),
+        "catalog.servicestandard": (_standard, "catalog.manage", CATALOG_MANAGERS),
+        "catalog.requirement": (_requirement, "catalog.manage", CATALOG_MANAGERS),
+        "catalog.procedurestep": (_step, "catalog.manage", CATALOG_MANAGERS),
+        "catalog.formfield": (_form_field, "catalog.manage", CATALOG_MANAGERS),
+        "catalog.servicepledge": (_pledge, "catalog.manage", CATALOG_MANAGERS),
+        "applications.application": (_application, "services.view", APPLICATION_VIEWERS),
+        "applications.applicationdocument": (
+            _application_child("document"),
+            "services.view",
+            APPLICATION_VIEWERS,
+        ),
+        "applications.applicationevent": (
+            _application_child("event"),
+            "services.view",
+            APPLICATION_VIEWERS,
+        ),
+        "applications.clocksuspension": (
+            _application_child("suspension"),
+            "services.view",
+            APPLICATION_VIEWERS,
+        ),
+        "applications.deadlineextension": (
+            _application_child("extension"),
+            "services.view",
+            APPLICATION_VIEWERS,
+        ),
+        "applications.applicationnote": (
+            _application_child("note"),
+            "services.view",
+            APPLICATION_VIEWERS,
+        ),
+    }
+)
+
+
+def test_citizens_reach_only_what_they_own(world: World) -> None:
+    from melayani.applications.models import Application
+
+    mine = _application(world)
+    mine.applicant_user = world["citizen"]
+    mine.save(update_fields=["applicant_user"])
+    other = _application(world)
+    owned = access.owned(world["citizen"], Application.objects.all())
+    assert list(owned) == [mine]
+    assert other not in owned
+    for persona in PERSONA_NAMES:
+        if persona != "citizen":
+            assert not access.owned(world[persona], Application.objects.all()).exists()
 
 
 def tenant_models() -> set[str]:

@@ -8,6 +8,8 @@ change is a standard change too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,143 @@ class PublicationStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-class ServicePledge(models.Model):
+class PublishedRecordImmutable(Exception):
+    """A published (or superseded) version, or one of its rows, was about to change.
+
+    The services refuse such changes with a friendly ``ValidationError`` first; this is the
+    model-level invariant behind them, so that no code path (admin, shell, a bug) rewrites what
+    was published. The only change allowed is the status move published → superseded.
+    """
+
+
+_SUPERSEDE_ONLY = frozenset({"status"})
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Refuses bulk updates/deletes that would touch a published or superseded version."""
+
+    def _locked(self) -> models.QuerySet:
+        return self.exclude(status=PublicationStatus.DRAFT)
+
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) == _SUPERSEDE_ONLY and kwargs["status"] == PublicationStatus.SUPERSEDED:
+            if self.exclude(status=PublicationStatus.PUBLISHED).exists():
+                raise PublishedRecordImmutable("only published versions can be superseded")
+        elif self._locked().exists():
+            raise PublishedRecordImmutable("a published version cannot be changed")
+        return super().update(**kwargs)
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self._locked().exists():
+            raise PublishedRecordImmutable("a published version cannot be deleted")
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class VersionedModel(models.Model):
+    """A version (standard or pledge) that is frozen once it leaves the draft status."""
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    status: Any
+
+    def _stored_status(self) -> str | None:
+        if self._state.adding or self.pk is None:
+            return None
+        return (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = self._stored_status()
+        if stored not in (None, PublicationStatus.DRAFT):
+            superseding = (
+                stored == PublicationStatus.PUBLISHED
+                and self.status == PublicationStatus.SUPERSEDED
+                and set(kwargs.get("update_fields") or ()) == _SUPERSEDE_ONLY
+            )
+            if not superseding:
+                raise PublishedRecordImmutable(f"{self} is {stored} and cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self._stored_status() not in (None, PublicationStatus.DRAFT):
+            raise PublishedRecordImmutable(f"{self} is published and cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+
+class StandardPartQuerySet(models.QuerySet):
+    """Rows of a standard (requirements, steps, fields): frozen with their standard."""
+
+    def _locked(self) -> models.QuerySet:
+        return self.exclude(standard__status=PublicationStatus.DRAFT)
+
+    def update(self, **kwargs: Any) -> int:
+        if self._locked().exists():
+            raise PublishedRecordImmutable("rows of a published standard cannot be changed")
+        return super().update(**kwargs)
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self._locked().exists():
+            raise PublishedRecordImmutable("rows of a published standard cannot be deleted")
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class StandardPart(models.Model):
+    """A row belonging to one standard version; it can change only while that version is a draft."""
+
+    objects = StandardPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    standard_id: int | None
+
+    def _standard_locked(self, standard_id: int | None) -> bool:
+        if standard_id is None:
+            return False
+        status = (
+            ServiceStandard._base_manager.filter(pk=standard_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        return status not in (None, PublicationStatus.DRAFT)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored_standard_id = None
+        if not self._state.adding and self.pk is not None:
+            stored_standard_id = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list("standard_id", flat=True)
+                .first()
+            )
+        if self._standard_locked(self.standard_id) or (
+            stored_standard_id != self.standard_id and self._standard_locked(stored_standard_id)
+        ):
+            raise PublishedRecordImmutable(f"{self} belongs to a published standard")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self._standard_locked(self.standard_id):
+            raise PublishedRecordImmutable(f"{self} belongs to a published standard")
+        return super().delete(*args, **kwargs)
+
+
+class ServicePledge(VersionedModel):
     """Maklumat Pelayanan: a unit's published promise, versioned like a standard."""
 
     tenant_field = "opd__pemda"
@@ -88,7 +226,7 @@ class ServiceType(models.Model):
         return self.name
 
 
-class ServiceStandard(models.Model):
+class ServiceStandard(VersionedModel):
     """One version of a service's Standar Pelayanan (the 14 components)."""
 
     tenant_field = "service__pemda"
@@ -160,7 +298,7 @@ class ServiceStandard(models.Model):
         return f"{self.service} — v{self.version}"
 
 
-class Requirement(models.Model):
+class Requirement(StandardPart):
     """Persyaratan: one item the applicant supplies; some need a document upload."""
 
     tenant_field = "standard__service__pemda"
@@ -192,7 +330,7 @@ class Requirement(models.Model):
         return self.text
 
 
-class ProcedureStep(models.Model):
+class ProcedureStep(StandardPart):
     """Sistem, mekanisme dan prosedur: one step as the citizen experiences it."""
 
     tenant_field = "standard__service__pemda"
@@ -227,7 +365,7 @@ class FieldType(models.TextChoices):
     ADDRESS = "address", _("Address (down to desa/kelurahan)")
 
 
-class FormField(models.Model):
+class FormField(StandardPart):
     """One field of the application form of a standard version."""
 
     tenant_field = "standard__service__pemda"

@@ -55,7 +55,10 @@ _READ = ("pemda.view", "opd.view", "aggregates.view")
 
 ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
-        "opd_officer", _("OPD officer"), "opd", (*_READ, "services.handle", "complaints.handle")
+        "opd_officer",
+        _("OPD officer"),
+        "opd",
+        (*_READ, "services.view", "services.handle", "complaints.handle"),
     ),
     RoleSpec(
         "opd_head",
@@ -82,6 +85,8 @@ ROLES: tuple[RoleSpec, ...] = (
             "people.view",
             "people.manage",
             "calendar.manage",
+            "catalog.manage",
+            "services.view",
         ),
         requires_two_factor=True,
     ),
@@ -95,7 +100,14 @@ ROLES: tuple[RoleSpec, ...] = (
         "inspectorate",
         _("Inspektorat (APIP)"),
         "pemda",
-        (*_READ, "people.view", "audit.view_events", "reform.verify", "complaints.view_integrity"),
+        (
+            *_READ,
+            "people.view",
+            "audit.view_events",
+            "reform.verify",
+            "complaints.view_integrity",
+            "services.view",
+        ),
         requires_two_factor=True,
     ),
     RoleSpec(
