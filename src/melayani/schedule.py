@@ -22,4 +22,10 @@ class Job:
 SCHEDULE: tuple[Job, ...] = (
     # The backstop for events whose seal right after commit did not run (a crash, a busy chain).
     Job("audit-seal", "melayani.audit.tasks.audit_seal_task", timedelta(minutes=1)),
+    # Deadline breaches and escalation of overdue / due-soon applications to OPD heads.
+    Job(
+        "applications-escalate",
+        "melayani.applications.tasks.applications_escalate_task",
+        timedelta(minutes=15),
+    ),
 )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("regions/", include("melayani.regions.urls")),
     path("audit/", include("melayani.audit.urls")),
     path("calendar/", include("melayani.workcalendar.urls")),
+    path("layanan/", include("melayani.catalog.urls")),
 ]

@@ -111,6 +111,7 @@ def published_service(
     steps: Sequence[str] = ("Isi formulir", "Petugas memeriksa berkas", "Ambil produk"),
     fields: Sequence[tuple[str, str, str, str]] = DEFAULT_FIELDS,
     keywords: str = "",
+    description: str = "Layanan contoh untuk pengujian.",
     accepts_online: bool = True,
     decree_number: str = "188.4/12/2026",
     decree_date: datetime.date = datetime.date(2026, 1, 5),
@@ -122,7 +123,11 @@ def published_service(
     ``(key, label, type, choices)`` fields (default: text, date, NIK, choice and phone).
     """
     opd = opd or OPDFactory()
-    extra: dict[str, Any] = {"keywords": keywords, "accepts_online": accepts_online}
+    extra: dict[str, Any] = {
+        "keywords": keywords,
+        "description": description,
+        "accepts_online": accepts_online,
+    }
     if code is not None:
         extra["code"] = code
     if name is not None:

@@ -52,13 +52,13 @@ def test_publish_a_complete_draft(world, django_capture_on_commit_callbacks) -> 
 
 def test_publish_refuses_an_incomplete_draft(world) -> None:
     service = ServiceTypeFactory(opd=world.dukcapil)
-    standard = services.standard_draft_create(
-        actor=None, service=service, fee_is_free=False, fee_amount=None, product="Akta"
-    ) if False else services.standard_draft_create(actor=None, service=service, product="Akta")
-    services.standard_draft_update(actor=None, standard=standard, fee_is_free=True)
+    standard = services.standard_draft_create(actor=None, service=service, product="Akta")
     with pytest.raises(ValidationError) as caught:
         services.standard_publish(
-            actor=None, standard=standard, decree_number="", decree_date=None  # type: ignore[arg-type]
+            actor=None,
+            standard=standard,
+            decree_number="",
+            decree_date=None,  # type: ignore[arg-type]
         )
     found = codes(caught.value)
     assert {"requirements", "procedure", "decree_number", "decree_date"} <= found
@@ -139,9 +139,7 @@ def test_services_refuse_changes_to_published_versions(world) -> None:
     attempts = [
         lambda: services.standard_draft_update(actor=None, standard=standard, product="X"),
         lambda: services.requirement_add(actor=None, standard=standard, text="Foto"),
-        lambda: services.requirement_remove(
-            actor=None, requirement=standard.requirements.first()
-        ),
+        lambda: services.requirement_remove(actor=None, requirement=standard.requirements.first()),
         lambda: services.step_add(actor=None, standard=standard, text="Tunggu"),
         lambda: services.step_move(actor=None, step=standard.steps.last(), direction="up"),
         lambda: services.form_field_add(
@@ -203,7 +201,7 @@ def test_models_refuse_changes_to_published_rows(world) -> None:
 def test_reorder_and_remove_rows_of_a_draft(world) -> None:
     service = ServiceTypeFactory(opd=world.dukcapil)
     standard = draft_standard(service, steps=["A", "B", "C"])
-    a, b, c = standard.steps.order_by("order")
+    a, _b, c = standard.steps.order_by("order")
     services.step_move(actor=None, step=c, direction="up")
     assert list(standard.steps.order_by("order").values_list("text", flat=True)) == ["A", "C", "B"]
     services.step_move(actor=None, step=a, direction="up")  # already first: nothing moves
@@ -272,6 +270,7 @@ def test_one_draft_at_a_time_and_codes_unique_per_pemda(world) -> None:
     ("persona", "allowed"),
     [
         ("opd_head", True),
+        ("pemda_admin", True),
         ("platform_admin", True),
         ("officer", False),
         ("inspector", False),

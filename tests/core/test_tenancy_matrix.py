@@ -46,8 +46,32 @@ SEES_OPD_TREE = {
 SEES_PEOPLE = {"pemda_admin", "reform_team", "inspector", "dpo", "leader", "platform_admin"}
 ALL_PERSONAS = (*PERSONA_NAMES, "anonymous")
 
+
 # Parameters for every URL that takes them: pointed at Merauke's objects.
+def _catalog_kwargs(w: World, **extra: Any) -> dict[str, Any]:
+    return {"pemda_code": w.merauke.code, "service_code": "matrix-akta", **extra}
+
+
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "catalog:manage": lambda w: {"pemda_code": w.merauke.code},
+    "catalog:service-create": lambda w: {"pemda_code": w.merauke.code},
+    "catalog:manage-service": _catalog_kwargs,
+    "catalog:standard-draft-create": _catalog_kwargs,
+    "catalog:standard": lambda w: _catalog_kwargs(w, version=1),
+    "catalog:standard-publish": lambda w: _catalog_kwargs(w, version=1),
+    "catalog:standard-new-version": lambda w: _catalog_kwargs(w, version=1),
+    "catalog:row-add": lambda w: _catalog_kwargs(w, version=1, kind="requirements"),
+    "catalog:row-change": lambda w: _catalog_kwargs(
+        w,
+        version=1,
+        kind="requirements",
+        pk=w.dukcapil.services.get(code="matrix-akta").standards.get().requirements.first().pk,
+    ),
+    "catalog:pledge-manage": lambda w: {"pemda_code": w.merauke.code, "opd_slug": w.dukcapil.slug},
+    "catalog:pledge-publish": lambda w: {"pemda_code": w.merauke.code, "opd_slug": w.dukcapil.slug},
+    "catalog:pemda": lambda w: {"pemda_code": w.merauke.code},
+    "catalog:unit": lambda w: {"pemda_code": w.merauke.code, "opd_slug": w.dukcapil.slug},
+    "catalog:service": _catalog_kwargs,
     "core:pemda-detail": lambda w: {"code": w.merauke.code},
     "core:pemda-settings": lambda w: {"code": w.merauke.code},
     "regions:children-json": lambda w: {"code": "93.01"},
@@ -115,6 +139,9 @@ def client_for(persona: str, world: World) -> Client:
 @pytest.fixture
 def marked_world(world: World) -> World:
     services.opd_create(actor=None, pemda=world.merauke, name=f"Unit {OPD_MARKER}", kind="other")
+    from tests.catalog.factories import published_service
+
+    published_service(world.dukcapil, code="matrix-akta")
     person = UserFactory(username="marked", full_name=f"Pejabat {PERSON_MARKER}")
     services.role_assignment_create(
         actor=None,

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -45,6 +45,18 @@ STATUS = {
     ErrorCode.TRANSITION_NOT_ALLOWED: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL_ERROR: 500,
+}
+
+# For errors raised with a bare HTTP status (ninja's ``HttpError``).
+BY_STATUS = {
+    400: ErrorCode.VALIDATION_ERROR,
+    401: ErrorCode.AUTHENTICATION_REQUIRED,
+    403: ErrorCode.PERMISSION_DENIED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    409: ErrorCode.CONFLICT,
+    422: ErrorCode.VALIDATION_ERROR,
+    429: ErrorCode.RATE_LIMITED,
 }
 
 
@@ -139,7 +151,7 @@ def exception_response(request: HttpRequest, exc: Exception) -> HttpResponse:
     from ninja.errors import AuthenticationError, HttpError, Throttled
     from ninja.errors import ValidationError as NinjaValidationError
 
-    from melayani.api.domain import TransitionError
+    from melayani.applications.services import TransitionError
 
     if isinstance(exc, ApiError):
         return error_response(exc.code, exc.message, fields=exc.fields, headers=exc.headers)
@@ -153,7 +165,7 @@ def exception_response(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, DjangoValidationError):
         message, fields = django_validation_fields(exc)
         return error_response(ErrorCode.VALIDATION_ERROR, message, fields=fields)
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
         return error_response(ErrorCode.NOT_FOUND)
     if isinstance(exc, PermissionError | PermissionDenied):
         return error_response(ErrorCode.PERMISSION_DENIED)
@@ -165,8 +177,7 @@ def exception_response(request: HttpRequest, exc: Exception) -> HttpResponse:
         headers = {"Retry-After": str(exc.wait)} if exc.wait else {}
         return error_response(ErrorCode.RATE_LIMITED, headers=headers)
     if isinstance(exc, HttpError):
-        by_status = {c: s for s, c in ((s, c) for c, s in STATUS.items())}
-        code = by_status.get(exc.status_code, ErrorCode.VALIDATION_ERROR)
+        code = BY_STATUS.get(exc.status_code, ErrorCode.VALIDATION_ERROR)
         return error_response(code)
     logger.exception("API error on %s %s", request.method, request.path)
     return error_response(ErrorCode.INTERNAL_ERROR)

@@ -79,7 +79,8 @@ def document_check(
     extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
     if kind is None or kind not in kinds:
         raise ValidationError(
-            _("This type of file is not accepted here. Upload a %(types)s file.") % {"types": names},
+            _("This type of file is not accepted here. Upload a %(types)s file.")
+            % {"types": names},
             code="file_type",
         )
     if extension not in KINDS[kind][2]:

@@ -41,7 +41,9 @@ MIN_REGION_LEVEL = 3  # kecamatan; a desa/kelurahan (level 4) is better
 class DocumentFormField(forms.FileField):
     """A file checked by its content against a requirement's accepted types and size."""
 
-    def __init__(self, *, accepted_types: str = "", max_size_mb: int = DEFAULT_MAX_SIZE_MB, **kw: Any):
+    def __init__(
+        self, *, accepted_types: str = "", max_size_mb: int = DEFAULT_MAX_SIZE_MB, **kw: Any
+    ):
         super().__init__(**kw)
         self.accepted_types = accepted_types
         self.max_size_mb = max_size_mb
@@ -93,7 +95,9 @@ def _field_for(ff: FormField) -> forms.Field:
         choices = [(c, c) for c in ff.choice_list]
         if not ff.required:
             choices = [("", "—"), *choices]
-        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect if ff.required else forms.Select, **common)
+        return forms.ChoiceField(
+            choices=choices, widget=forms.RadioSelect if ff.required else forms.Select, **common
+        )
     if kind == FieldType.FILE:
         req = ff.requirement
         return DocumentFormField(
@@ -140,28 +144,23 @@ class ApplicationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if not cleaned.get("applicant_phone") and not cleaned.get("applicant_email"):
-            if "applicant_phone" not in self.errors and "applicant_email" not in self.errors:
-                self.add_error(
-                    "applicant_phone",
-                    ValidationError(
-                        _("Give a phone number or an e-mail address, so that you can track "
-                          "your application."),
-                        code="contact_required",
+        cleaned: dict[str, Any] = super().clean() or {}
+        no_contact = not cleaned.get("applicant_phone") and not cleaned.get("applicant_email")
+        if no_contact and not {"applicant_phone", "applicant_email"} & set(self.errors):
+            self.add_error(
+                "applicant_phone",
+                ValidationError(
+                    _(
+                        "Give a phone number or an e-mail address, so that you can track "
+                        "your application."
                     ),
-                )
+                    code="contact_required",
+                ),
+            )
         return cleaned
 
     def documents(self) -> list[tuple[FormField, Any, Any]]:
-        """(form field, upload, checked document) for each file given; after ``is_valid()``."""
-        found = []
-        for ff in self.form_fields:
-            if ff.field_type == FieldType.FILE and self.cleaned_data.get(ff.key):
-                field = self.fields[ff.key]
-                assert isinstance(field, DocumentFormField)
-                found.append((ff, self.cleaned_data[ff.key], field.checked))
-        return found
+        return form_documents(self, self.form_fields)
 
     def field_groups(self) -> list[dict[str, Any]]:
         """The standard's fields in order, each with its region picker where it has one."""
@@ -177,9 +176,7 @@ class ApplicationForm(forms.Form):
 
 def application_form_class(standard: ServiceStandard) -> type[ApplicationForm]:
     """The form class of one standard version (its form fields, in order)."""
-    form_fields = tuple(
-        standard.form_fields.select_related("requirement").order_by("order")
-    )
+    form_fields = tuple(standard.form_fields.select_related("requirement").order_by("order"))
     attrs: dict[str, Any] = {"standard": standard, "form_fields": form_fields}
     nik_key = ""
     for ff in form_fields:
@@ -206,7 +203,9 @@ class TrackForm(forms.Form):
         label=_("Tracking code"),
         max_length=24,
         help_text=_("On your receipt, e.g. K7PM-Q4XD-2R."),
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
     contact = forms.CharField(
         label=_("Phone number or e-mail address"),
@@ -240,3 +239,65 @@ def date_answer(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+class CorrectionForm(forms.Form):
+    """Base of a built correction form: the standard's own fields, all optional, and a message."""
+
+    standard: ServiceStandard
+    form_fields: tuple[FormField, ...] = ()
+
+    message = forms.CharField(
+        label=_("Message to the officer"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you corrected, in a few words."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if not any(v not in (None, "") for v in cleaned.values()):
+            raise ValidationError(
+                _("Upload the corrected document, change an answer or write a message."),
+                code="correction_empty",
+            )
+        return cleaned
+
+    def documents(self) -> list[tuple[FormField, Any, Any]]:
+        return form_documents(self, self.form_fields)
+
+
+def form_documents(
+    form: forms.Form, form_fields: tuple[FormField, ...]
+) -> list[tuple[FormField, Any, Any]]:
+    """(form field, upload, checked document) for each file given; after ``is_valid()``."""
+    found = []
+    for ff in form_fields:
+        if ff.field_type == FieldType.FILE and form.cleaned_data.get(ff.key):
+            field = form.fields[ff.key]
+            assert isinstance(field, DocumentFormField)
+            found.append((ff, form.cleaned_data[ff.key], field.checked))
+    return found
+
+
+def correction_form_class(standard: ServiceStandard) -> type[CorrectionForm]:
+    """What a returned application may correct: answers and documents (identity stays)."""
+    form_fields = tuple(
+        ff
+        for ff in standard.form_fields.select_related("requirement").order_by("order")
+        if ff.field_type not in _NOT_CORRECTABLE and ff.key not in IDENTITY_KEYS
+    )
+    attrs: dict[str, Any] = {"form_fields": form_fields, "standard": standard}
+    for ff in form_fields:
+        field = _field_for(ff)
+        field.required = False
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "—"), *((c, c) for c in ff.choice_list)]
+            field.widget = forms.Select(choices=field.choices)
+        attrs[ff.key] = field
+    return type("BuiltCorrectionForm", (CorrectionForm,), attrs)
+
+
+# Personal data stays as given at submission; an officer can ask for it again in a note.
+_NOT_CORRECTABLE = (FieldType.NIK, FieldType.ADDRESS, FieldType.PHONE, FieldType.EMAIL)

@@ -89,6 +89,9 @@ class Application(models.Model):
     )
     # Answers to the standard's form fields other than files and the applicant's identity fields.
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # Answers that are personal data (NIK, phone, e-mail, address fields): JSON, encrypted.
+    answers_private = EncryptedTextField(_("personal answers"), blank=True, default="")
+    channel = models.CharField(_("channel"), max_length=20, default="web")
 
     submitted_at = models.DateTimeField(_("submitted at"))
     verified_at = models.DateTimeField(_("verified complete at"), null=True, blank=True)

@@ -82,7 +82,9 @@ class IdListField(forms.Field):
             try:
                 number = int(item)
             except (TypeError, ValueError):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
             if number not in ids:
                 ids.append(number)
         if len(ids) > BULK_LIMIT:
@@ -144,19 +146,19 @@ class QueueFilterForm(forms.Form):
         return "due"
 
 
+BULK_CHOICES = [
+    ("claim", _("Claim (assign to me)")),
+    ("assign", _("Assign to an officer")),
+    ("verify", _("Verify as complete (submitted only)")),
+]
+
+
 class BulkAction(forms.Form):
     CLAIM = "claim"
     ASSIGN = "assign"
     VERIFY = "verify"
 
-    action = forms.ChoiceField(
-        label=_("With the selected applications"),
-        choices=[
-            (CLAIM, _("Claim (assign to me)")),
-            (ASSIGN, _("Assign to an officer")),
-            (VERIFY, _("Verify as complete (submitted only)")),
-        ],
-    )
+    action = forms.ChoiceField(label=_("With the selected applications"), choices=BULK_CHOICES)
     selected = IdListField(label=_("Selected applications"))
     officer = OfficerChoiceField(
         label=_("Officer"),
@@ -169,12 +171,20 @@ class BulkAction(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         officer = self.fields["officer"]
+        action = self.fields["action"]
         assert isinstance(officer, forms.ModelChoiceField)
+        assert isinstance(action, forms.ChoiceField)
         officer.queryset = assignable_officers(user)
+        if not access.can(user, SUPERVISE):
+            action.choices = [c for c in BULK_CHOICES if c[0] != self.ASSIGN]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("action") == self.ASSIGN and not data.get("officer"):
+        if (
+            data.get("action") == self.ASSIGN
+            and not data.get("officer")
+            and not self.has_error("officer")
+        ):
             self.add_error("officer", _("Choose the officer to assign the applications to."))
         return data
 

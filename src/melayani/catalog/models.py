@@ -69,16 +69,6 @@ class VersionedModel(models.Model):
 
     status: Any
 
-    def _stored_status(self) -> str | None:
-        if self._state.adding or self.pk is None:
-            return None
-        return (
-            type(self)
-            ._base_manager.filter(pk=self.pk)
-            .values_list("status", flat=True)
-            .first()
-        )
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         stored = self._stored_status()
         if stored not in (None, PublicationStatus.DRAFT):
@@ -95,6 +85,12 @@ class VersionedModel(models.Model):
         if self._stored_status() not in (None, PublicationStatus.DRAFT):
             raise PublishedRecordImmutable(f"{self} is published and cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    def _stored_status(self) -> str | None:
+        if self._state.adding or self.pk is None:
+            return None
+        manager: Any = type(self)._base_manager
+        return manager.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
 class StandardPartQuerySet(models.QuerySet):
@@ -128,24 +124,12 @@ class StandardPart(models.Model):
 
     standard_id: int | None
 
-    def _standard_locked(self, standard_id: int | None) -> bool:
-        if standard_id is None:
-            return False
-        status = (
-            ServiceStandard._base_manager.filter(pk=standard_id)
-            .values_list("status", flat=True)
-            .first()
-        )
-        return status not in (None, PublicationStatus.DRAFT)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         stored_standard_id = None
         if not self._state.adding and self.pk is not None:
+            manager: Any = type(self)._base_manager
             stored_standard_id = (
-                type(self)
-                ._base_manager.filter(pk=self.pk)
-                .values_list("standard_id", flat=True)
-                .first()
+                manager.filter(pk=self.pk).values_list("standard_id", flat=True).first()
             )
         if self._standard_locked(self.standard_id) or (
             stored_standard_id != self.standard_id and self._standard_locked(stored_standard_id)
@@ -157,6 +141,16 @@ class StandardPart(models.Model):
         if self._standard_locked(self.standard_id):
             raise PublishedRecordImmutable(f"{self} belongs to a published standard")
         return super().delete(*args, **kwargs)
+
+    def _standard_locked(self, standard_id: int | None) -> bool:
+        if standard_id is None:
+            return False
+        status = (
+            ServiceStandard._base_manager.filter(pk=standard_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        return status not in (None, PublicationStatus.DRAFT)
 
 
 class ServicePledge(VersionedModel):

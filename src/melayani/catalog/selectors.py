@@ -37,7 +37,9 @@ def _published_standards() -> Prefetch:
     )
 
 
-def catalog_search(*, pemda: Pemda, opd: OPD | None = None, query: str = "") -> QuerySet[ServiceType]:
+def catalog_search(
+    *, pemda: Pemda, opd: OPD | None = None, query: str = ""
+) -> QuerySet[ServiceType]:
     """Active services of ``pemda`` (and of ``opd`` and its sub-units) with a published standard.
 
     ``query`` matches every word against name, keywords, description and category, ignoring case.
@@ -71,15 +73,13 @@ def catalog_units(*, pemda: Pemda) -> list[OPD]:
         opd=OuterRef("pk"), is_active=True, standards__status=PUBLISHED
     )
     return list(
-        OPD.objects.filter(pemda=pemda, is_active=True)
-        .filter(Exists(listed))
-        .order_by("name")
+        OPD.objects.filter(pemda=pemda, is_active=True).filter(Exists(listed)).order_by("name")
     )
 
 
 def public_pemda(code: str) -> Pemda:
-    """An active Pemda by region code; raises ``Pemda.DoesNotExist``."""
-    return Pemda.objects.get(code=code, is_active=True)
+    """A Pemda by region code; raises ``Pemda.DoesNotExist``."""
+    return Pemda.objects.get(code=code)
 
 
 def public_unit(*, pemda: Pemda, slug: str) -> OPD:
@@ -90,14 +90,12 @@ def public_unit(*, pemda: Pemda, slug: str) -> OPD:
 def service_get_public(*, pemda_code: str, code: str) -> ServiceType:
     """A service as the public sees it; raises ``ServiceType.DoesNotExist`` unless it is listed.
 
-    Listed means: the service and its unit are active, its Pemda is active on the platform and it
-    has a published standard.
+    Listed means: the service and its unit are active and it has a published standard.
     """
     return (
         ServiceType.objects.select_related("pemda", "opd")
         .filter(
             pemda__code=pemda_code,
-            pemda__is_active=True,
             code=code,
             is_active=True,
             opd__is_active=True,
@@ -138,8 +136,7 @@ def pledge_applicable(opd: OPD) -> ServicePledge | None:
     if opd.pk not in ancestor_ids:
         ancestor_ids.append(opd.pk)
     pledges = {
-        p.opd_id: p
-        for p in ServicePledge.objects.filter(opd_id__in=ancestor_ids, status=PUBLISHED)
+        p.opd_id: p for p in ServicePledge.objects.filter(opd_id__in=ancestor_ids, status=PUBLISHED)
     }
     for opd_id in reversed(ancestor_ids):
         if opd_id in pledges:
@@ -150,7 +147,9 @@ def pledge_applicable(opd: OPD) -> ServicePledge | None:
 # ----------------------------------------------------------------------------- officials
 
 
-def services_manageable(user: Any, *, pemda: Pemda, opd: OPD | None = None) -> QuerySet[ServiceType]:
+def services_manageable(
+    user: Any, *, pemda: Pemda, opd: OPD | None = None
+) -> QuerySet[ServiceType]:
     """Services of ``pemda`` the user may manage, each with ``versions`` (newest first)."""
     services = access.scoped(
         user, ServiceType.objects.filter(pemda=pemda), "catalog.manage"
@@ -158,7 +157,9 @@ def services_manageable(user: Any, *, pemda: Pemda, opd: OPD | None = None) -> Q
     if opd is not None:
         services = services.filter(opd__path__startswith=opd.path)
     return services.prefetch_related(
-        Prefetch("standards", queryset=ServiceStandard.objects.order_by("-version"), to_attr="versions")
+        Prefetch(
+            "standards", queryset=ServiceStandard.objects.order_by("-version"), to_attr="versions"
+        )
     ).order_by("opd__name", "name")
 
 

@@ -134,7 +134,7 @@ def _components(components: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError(
                 _("Choose a unit for the completion time."), code="completion_time_unit"
             ) from None
-    for name in TEXT_COMPONENTS + ("fee_legal_basis",):
+    for name in (*TEXT_COMPONENTS, "fee_legal_basis"):
         if name in cleaned:
             cleaned[name] = (cleaned[name] or "").strip()
     if cleaned.get("fee_is_free"):
@@ -287,7 +287,7 @@ def standard_draft_create(
     values: dict[str, Any] = {
         "completion_time_value": 1,
         "completion_time_unit": DeadlineUnit.WORKING_DAYS,
-        **{name: "" for name in TEXT_COMPONENTS},
+        **dict.fromkeys(TEXT_COMPONENTS, ""),
     }
     values.update(_components(components))
     top = service.standards.aggregate(top=Max("version"))["top"] or 0
@@ -358,8 +358,7 @@ def standard_problems(standard: ServiceStandard) -> list[ValidationError]:
         if not getattr(standard, name).strip():
             problems.append(
                 ValidationError(
-                    _("The component “%(component)s” is empty.")
-                    % {"component": labels[name]},
+                    _("The component “%(component)s” is empty.") % {"component": labels[name]},
                     code=f"missing_{name}",
                 )
             )
@@ -591,7 +590,9 @@ def requirement_remove(*, actor: User | None, requirement: Requirement) -> None:
     standard = _lock_draft(standard)
     _row_audit(actor, "catalog.requirement_removed", requirement, standard)
     requirement.delete()
-    _renumber(Requirement, list(standard.requirements.order_by("order").values_list("pk", flat=True)))
+    _renumber(
+        Requirement, list(standard.requirements.order_by("order").values_list("pk", flat=True))
+    )
 
 
 @transaction.atomic

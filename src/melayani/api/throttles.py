@@ -1,0 +1,35 @@
+"""Rate limits for the public endpoints, keyed by the client's address.
+
+The address comes from ``REMOTE_ADDR``, or from ``X-Forwarded-For`` only as far as the number of
+trusted proxies (``TRUSTED_PROXY_COUNT``) allows — a client cannot pick its own key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.throttling import AnonRateThrottle
+
+
+def client_address(request: HttpRequest) -> str:
+    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class AddressRateThrottle(AnonRateThrottle):
+    def __init__(self, scope: str, rate: str) -> None:
+        self.scope = scope
+        super().__init__(rate)
+
+    def get_ident(self, request: HttpRequest) -> str:
+        return client_address(request)
+
+
+# Guessing a tracking code and its contact is the attack to slow down; people track rarely.
+TRACK_LIMIT = AddressRateThrottle("api-track", "20/m")
+SUBMIT_LIMIT = AddressRateThrottle("api-submit", "30/m")

@@ -1,0 +1,300 @@
+"""Reads of applications: tracking, timelines, the citizen's list and officers' queues.
+
+Officers reach applications only through :mod:`melayani.core.access` (``services.view`` on their
+OPD subtree); citizens through ownership (:func:`access.owned`) or the tracking code together with
+the phone or e-mail they gave. A wrong code and a wrong contact look the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from melayani.applications.forms import contact_normalize
+from melayani.applications.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationStatus,
+)
+from melayani.applications.services import DUE_SOON, published_standard
+from melayani.applications.tracking import tracking_code_normalize
+from melayani.catalog.models import FieldType, ServiceStandard, ServiceType
+from melayani.core import access
+from melayani.workcalendar.clock import DeadlineUnit
+from melayani.workcalendar.selectors import clock_for_pemda
+
+S = ApplicationStatus
+
+STATUS_TONES = {
+    S.SUBMITTED: "info",
+    S.VERIFIED: "info",
+    S.IN_PROCESS: "info",
+    S.RETURNED: "warn",
+    S.COMPLETED: "ok",
+    S.REJECTED: "danger",
+}
+
+ACTION_TITLES = {
+    "submit": _("Application received"),
+    "verify": _("File verified complete; the deadline runs"),
+    "start": _("In process"),
+    "return": _("Returned for correction"),
+    "resubmit": _("Correction received"),
+    "complete": _("Completed — the product is ready"),
+    "reject": _("Rejected"),
+    "extend": _("Deadline extended"),
+    "note": _("Message from the officer"),
+    "claim": _("Taken by an officer"),
+    "assign": _("Assigned"),
+    "breach": _("Deadline missed"),
+}
+
+
+# --- tracking ---------------------------------------------------------------------------------
+
+
+def application_track(*, tracking_code: str, contact: str) -> Application:
+    """The application with this code whose phone or e-mail is ``contact``.
+
+    Raises ``Application.DoesNotExist`` alike for an unknown code and a wrong contact.
+    """
+    code = tracking_code_normalize(tracking_code)
+    wanted = contact_normalize(contact)
+    if not code or not wanted:
+        raise Application.DoesNotExist
+    match = Q(applicant_email__iexact=wanted) if "@" in wanted else Q(applicant_phone=wanted)
+    return (
+        Application.objects.select_related("pemda", "opd", "service", "standard")
+        .filter(match)
+        .get(tracking_code=code)
+    )
+
+
+def application_by_tracking_code(tracking_code: str) -> Application:
+    """For a code the caller already proved it may see (e.g. in its session); else DoesNotExist."""
+    code = tracking_code_normalize(tracking_code)
+    if not code:
+        raise Application.DoesNotExist
+    return Application.objects.select_related("pemda", "opd", "service", "standard").get(
+        tracking_code=code
+    )
+
+
+# --- timeline and status ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline (fits ``components/timeline.html``)."""
+
+    when: dt.datetime  # in the Pemda's zone
+    title: str
+    body: str
+    action: str
+    status: str  # the status after it ("" when the status did not change)
+    visible_to_citizen: bool
+    actor_name: str  # "" for the system and for the applicant; officers only
+    badge: dict[str, str] | None = None
+    show_time: bool = True
+
+
+def application_timeline(application: Application, *, for_citizen: bool) -> list[TimelineEntry]:
+    """The timeline, oldest first; the applicant sees only citizen-visible events, no names."""
+    events = ApplicationEvent.objects.filter(application=application).select_related("actor")
+    if for_citizen:
+        events = events.filter(visible_to_citizen=True)
+    zone = clock_for_pemda(application.pemda).zone
+    entries = []
+    for event in events.order_by("created_at", "pk"):
+        badge = None
+        if event.to_status:
+            badge = {
+                "tone": STATUS_TONES[S(event.to_status)],
+                "label": str(S(event.to_status).label),
+            }
+        actor_name = ""
+        if not for_citizen and event.actor is not None:
+            actor_name = event.actor.display_name
+        entries.append(
+            TimelineEntry(
+                when=timezone.localtime(event.created_at, zone),
+                title=str(ACTION_TITLES.get(event.action, event.action)),
+                body=event.message,
+                action=event.action,
+                status=event.to_status,
+                visible_to_citizen=event.visible_to_citizen,
+                actor_name=actor_name,
+                badge=badge,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """What to say about the deadline, in the Pemda's zone."""
+
+    promised: str  # the standard's completion time, e.g. "14 working days"
+    due_local: dt.datetime | None
+    zone: str  # WIB, WITA or WIT
+    clock_stopped: bool
+    overdue: bool
+    breached: bool
+
+
+def completion_time_text(standard: ServiceStandard) -> str:
+    return f"{standard.completion_time_value} {DeadlineUnit(standard.completion_time_unit).label}"
+
+
+def application_deadline(
+    application: Application, *, now: dt.datetime | None = None
+) -> DeadlineView:
+    now = now or timezone.now()
+    zone = clock_for_pemda(application.pemda).zone
+    due = application.due_at
+    stopped = (
+        application.status == S.RETURNED and application.verified_at is not None and due is None
+    )
+    return DeadlineView(
+        promised=completion_time_text(application.standard),
+        due_local=timezone.localtime(due, zone) if due else None,
+        zone=application.pemda.zone_abbreviation,
+        clock_stopped=stopped,
+        overdue=bool(due and application.is_open and due < now),
+        breached=application.breached_at is not None,
+    )
+
+
+def status_badge(application: Application) -> dict[str, str]:
+    return {
+        "tone": STATUS_TONES[S(application.status)],
+        "label": str(application.get_status_display()),
+    }
+
+
+# --- answers (for officers and the API) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str
+    label: str
+    field_type: str
+    value: Any  # str/number for answers; for an address {"address", "region"}; "" when empty
+    is_personal: bool
+
+
+def application_answers(application: Application) -> list[Answer]:
+    """The answers to the standard's form fields, in the form's order (files excluded).
+
+    Personal answers (NIK, phone, e-mail, address) are decrypted here: show them only to people
+    who may handle the application, masked where the role does not need them in full.
+    """
+    private = json.loads(application.answers_private) if application.answers_private else {}
+    rows = []
+    for ff in application.standard.form_fields.order_by("order"):
+        if ff.field_type == FieldType.FILE:
+            continue
+        if ff.field_type == FieldType.NIK and ff.key not in private:
+            value: Any = application.applicant_nik
+            personal = True
+        elif ff.key in private:
+            value, personal = private[ff.key], True
+        else:
+            value, personal = application.answers.get(ff.key, ""), False
+        rows.append(Answer(ff.key, ff.label, ff.field_type, value, personal))
+    return rows
+
+
+def application_documents(application: Application) -> QuerySet[ApplicationDocument]:
+    return application.documents.select_related("requirement").order_by("uploaded_at", "pk")
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def applications_for_citizen(user: Any) -> QuerySet[Application]:
+    """The signed-in citizen's own applications, newest first."""
+    return (
+        access.owned(user, Application.objects.all())
+        .select_related("service", "pemda", "standard")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def _clock_running() -> Q:
+    return Q(status__in=[S.VERIFIED, S.IN_PROCESS]) | Q(status=S.RETURNED, due_at__isnull=False)
+
+
+def application_queue(
+    *,
+    user: Any,
+    opd: Any = None,
+    service: Any = None,
+    status: str | None = None,
+    due: str = "",
+    query: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Application]:
+    """The applications ``user`` may see, filtered; soonest due first, then oldest submitted.
+
+    ``opd`` includes its sub-units; ``due`` is ``""``, ``"soon"`` (within :data:`DUE_SOON`) or
+    ``"overdue"``; ``query`` matches a tracking code or the applicant's name.
+    """
+    now = now or timezone.now()
+    queryset = access.scoped(
+        user,
+        Application.objects.select_related("service", "opd", "pemda", "assigned_to"),
+        "services.view",
+    )
+    if opd is not None:
+        queryset = queryset.filter(opd__path__startswith=opd.path)
+    if service is not None:
+        queryset = queryset.filter(service=service)
+    if status:
+        queryset = queryset.filter(status=status)
+    if due == "soon":
+        queryset = queryset.filter(_clock_running(), due_at__gte=now, due_at__lte=now + DUE_SOON)
+    elif due == "overdue":
+        queryset = queryset.filter(_clock_running(), due_at__lt=now)
+    query = (query or "").strip()
+    if query:
+        code = tracking_code_normalize(query)
+        condition = Q(applicant_name__icontains=query)
+        if code:
+            condition |= Q(tracking_code=code)
+        queryset = queryset.filter(condition)
+    return queryset.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def application_for_officer(*, user: Any, pk: int) -> Application:
+    """One application the officer may see (``services.view``), else ``Http404``."""
+    queryset = Application.objects.select_related(
+        "service", "opd", "pemda", "standard", "assigned_to", "applicant_region"
+    ).prefetch_related(Prefetch("documents", queryset=ApplicationDocument.objects.order_by("pk")))
+    return access.access_object(user, queryset, "services.view", pk=pk)
+
+
+# --- services to apply for ----------------------------------------------------------------------
+
+
+def service_for_application(
+    *, pemda_code: str, service_code: str
+) -> tuple[ServiceType, ServiceStandard]:
+    """The service and its published standard, if it takes online applications."""
+    service = ServiceType.objects.select_related("pemda", "opd").get(
+        pemda__code=pemda_code, code=service_code, is_active=True, accepts_online=True
+    )
+    try:
+        standard = published_standard(service)
+    except ValidationError:
+        raise ServiceType.DoesNotExist from None
+    return service, standard
