@@ -15,5 +15,7 @@ urlpatterns = [
     path("regions/", include("melayani.regions.urls")),
     path("audit/", include("melayani.audit.urls")),
     path("calendar/", include("melayani.workcalendar.urls")),
+    path("", include("melayani.applications.urls")),
     path("layanan/", include("melayani.catalog.urls")),
+    path("kerja/", include("melayani.applications.workbench_urls")),
 ]

@@ -60,7 +60,9 @@ def test_revoked_and_expired_tokens_are_refused(client: Client, api_world: World
         name="old",
         expires_at=timezone.now() - datetime.timedelta(seconds=1),
     )
-    response = client.get("/api/v1/officer/applications", headers={"Authorization": f"Bearer {old}"})
+    response = client.get(
+        "/api/v1/officer/applications", headers={"Authorization": f"Bearer {old}"}
+    )
     assert response.status_code == 401
 
 
@@ -73,9 +75,7 @@ def test_a_token_acts_with_current_roles_only(
     assert client.get(f"/api/v1/officer/applications/{code}", headers=headers).status_code == 404
 
 
-def test_other_pemda_officer_sees_nothing(
-    client: Client, code: str, token_for: Any
-) -> None:
+def test_other_pemda_officer_sees_nothing(client: Client, code: str, token_for: Any) -> None:
     headers = token_for("other_pemda_officer")
     queue = client.get("/api/v1/officer/applications", headers=headers).json()
     assert queue == {"count": 0, "items": []}
@@ -86,9 +86,10 @@ def test_other_pemda_officer_sees_nothing(
         assert act(client, code, action, headers).status_code == 404
     assert act(client, code, "reject", headers, reason="x").status_code == 404
     # …exactly as for a code that does not exist.
-    assert act(client, "ZZZZZZZZZZ", "verify", headers).json() == act(
-        client, code, "verify", headers
-    ).json()
+    assert (
+        act(client, "ZZZZZZZZZZ", "verify", headers).json()
+        == act(client, code, "verify", headers).json()
+    )
     assert Application.objects.get(tracking_code=code).status == "submitted"
 
 
@@ -125,9 +126,7 @@ def test_lifecycle_through_the_api(
     assert act(client, code, "reject", headers, reason="late").status_code == 409
 
 
-def test_return_and_reject_need_a_reason(
-    client: Client, code: str, token_for: Any
-) -> None:
+def test_return_and_reject_need_a_reason(client: Client, code: str, token_for: Any) -> None:
     headers = token_for("officer")
     response = act(client, code, "reject", headers)
     assert response.status_code == 422

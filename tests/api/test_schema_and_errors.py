@@ -60,7 +60,9 @@ def test_docs_page_uses_bundled_files_not_a_cdn(client: Client) -> None:
     assert "https://" not in html and "http://" not in html
 
 
-def test_not_found_for_unknown_paths_pemda_and_service(client: Client, service: ServiceType) -> None:
+def test_not_found_for_unknown_paths_pemda_and_service(
+    client: Client, service: ServiceType
+) -> None:
     assert_error(client.get("/api/v1/no-such-thing"), 404, "not_found")
     assert_error(client.get("/api/v1/pemda/99.99/services"), 404, "not_found")
     assert_error(client.get("/api/v1/pemda/93.01/services/no-such-service"), 404, "not_found")
@@ -87,9 +89,7 @@ def test_validation_error_for_a_malformed_body(client: Client, service: ServiceT
         "validation_error",
     )
     assert "applicant_name" in error["fields"]
-    assert_error(
-        client.post(url, "a=b", content_type="text/plain"), 422, "validation_error"
-    )
+    assert_error(client.post(url, "a=b", content_type="text/plain"), 422, "validation_error")
 
 
 def test_authentication_required_without_a_valid_token(client: Client, api_world: World) -> None:
@@ -153,9 +153,7 @@ def test_method_not_allowed(client: Client, service: ServiceType) -> None:
 def test_rate_limited_tracking(client: Client, service: ServiceType) -> None:
     body = {"tracking_code": "K7PM-Q4XD-2R", "contact": "081200000000"}
     statuses = [
-        client.post(
-            "/api/v1/applications/track", body, content_type="application/json"
-        ).status_code
+        client.post("/api/v1/applications/track", body, content_type="application/json").status_code
         for _ in range(21)
     ]
     assert statuses[:20] == [404] * 20

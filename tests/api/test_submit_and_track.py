@@ -66,9 +66,7 @@ def test_same_key_different_body_is_refused(client: Client, service: ServiceType
     assert Application.objects.count() == 1
 
 
-def test_without_a_key_each_post_is_a_new_application(
-    client: Client, service: ServiceType
-) -> None:
+def test_without_a_key_each_post_is_a_new_application(client: Client, service: ServiceType) -> None:
     submit(client, service, submission())
     submit(client, service, submission())
     assert Application.objects.count() == 2
@@ -116,7 +114,9 @@ def test_multipart_with_a_document(client: Client, api_world: World) -> None:
         api_world.dukcapil, code="dengan-berkas", requirements=(("KTP", True),)
     )
     detail = client.get(f"/api/v1/pemda/93.01/services/{service.code}").json()
-    file_key = next(f["key"] for f in detail["standard"]["form_fields"] if f["field_type"] == "file")
+    file_key = next(
+        f["key"] for f in detail["standard"]["form_fields"] if f["field_type"] == "file"
+    )
     url = f"/api/v1/pemda/93.01/services/{service.code}/applications"
     pdf = SimpleUploadedFile("ktp.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
     response = client.post(url, {"data": json.dumps(submission()), file_key: pdf})
@@ -156,7 +156,10 @@ def test_track_with_code_and_contact(client: Client, service: ServiceType) -> No
 
 def test_track_wrong_contact_or_code_is_not_found(client: Client, service: ServiceType) -> None:
     code = submit(client, service, submission()).json()["tracking_code"]
-    for wrong_code, contact in ((code, "081299999999"), ("ZZZZZZZZZZ", PERSONAL["applicant_phone"])):
+    for wrong_code, contact in (
+        (code, "081299999999"),
+        ("ZZZZZZZZZZ", PERSONAL["applicant_phone"]),
+    ):
         response = track(client, wrong_code, contact)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"

@@ -29,6 +29,7 @@ from tests.core.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 OPD_MARKER = "MRKSECRETUNIT"
+APPLICANT_MARKER = "MRKSECRETAPPLICANT"
 PERSON_MARKER = "MRKSECRETPERSON"
 
 # Who may see Merauke's OPD tree (opd.view on the whole Pemda) and its people (people.view).
@@ -72,6 +73,17 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "catalog:pemda": lambda w: {"pemda_code": w.merauke.code},
     "catalog:unit": lambda w: {"pemda_code": w.merauke.code, "opd_slug": w.dukcapil.slug},
     "catalog:service": _catalog_kwargs,
+    "applications:apply": _catalog_kwargs,
+    "applications:receipt": lambda w: {"code": _marked_application(w).tracking_code},
+    "applications:status": lambda w: {"code": _marked_application(w).tracking_code},
+    "applications:correct": lambda w: {"code": _marked_application(w).tracking_code},
+    "workbench:detail": lambda w: {"pk": _marked_application(w).pk},
+    "workbench:note": lambda w: {"pk": _marked_application(w).pk},
+    "workbench:act": lambda w: {"pk": _marked_application(w).pk, "action": "claim"},
+    "workbench:document": lambda w: {
+        "pk": _marked_application(w).pk,
+        "doc_pk": _marked_application(w).documents.get().pk,
+    },
     "core:pemda-detail": lambda w: {"code": w.merauke.code},
     "core:pemda-settings": lambda w: {"code": w.merauke.code},
     "regions:children-json": lambda w: {"code": "93.01"},
@@ -87,6 +99,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
         )
     },
 }
+
+
+def _marked_application(w: World) -> Any:
+    from melayani.applications.models import Application
+
+    return Application.objects.get(applicant_name__contains=APPLICANT_MARKER)
 
 
 def _walk(
@@ -141,7 +159,13 @@ def marked_world(world: World) -> World:
     services.opd_create(actor=None, pemda=world.merauke, name=f"Unit {OPD_MARKER}", kind="other")
     from tests.catalog.factories import published_service
 
-    published_service(world.dukcapil, code="matrix-akta")
+    service = published_service(world.dukcapil, code="matrix-akta")
+    from tests.applications.workbench_factories import application_make, document_make
+
+    application = application_make(
+        service, opd=world.dukcapil_service_desk, applicant_name=f"Warga {APPLICANT_MARKER}"
+    )
+    document_make(application)
     person = UserFactory(username="marked", full_name=f"Pejabat {PERSON_MARKER}")
     services.role_assignment_create(
         actor=None,
@@ -164,24 +188,30 @@ def test_every_url_with_every_persona_leaks_nothing(marked_world: World) -> None
     urls = site_urls(world)
     assert len(urls) >= 10
     seen_opd: set[str] = set()
+    seen_applicant: set[str] = set()
     seen_person: set[str] = set()
     for persona in ALL_PERSONAS:
         client = client_for(persona, world)
         for name, path, public in urls:
             response = client.get(path)
-            body = response.content.decode(errors="replace")
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
+            body = raw.decode(errors="replace")
             if OPD_MARKER in body:
                 seen_opd.add(persona)
             if PERSON_MARKER in body:
                 seen_person.add(persona)
+            if APPLICANT_MARKER in body:
+                seen_applicant.add(persona)
             if persona == "anonymous" and not public:
                 assert response.status_code in (302, 404, 405), (name, response.status_code)
             assert response.status_code < 500, (persona, name, response.status_code)
     assert seen_opd - SEES_OPD_TREE == set(), "Merauke's units leaked"
     assert seen_person - SEES_PEOPLE == set(), "Merauke's people leaked"
+    assert seen_applicant - APPLICATION_VIEWERS == set(), "an applicant's data leaked"
     # The markers are shown to those entitled, so the leak checks above can fail.
     assert seen_opd == SEES_OPD_TREE
     assert seen_person == SEES_PEOPLE
+    assert seen_applicant == APPLICATION_VIEWERS
 
 
 def test_admin_site_only_for_platform_admins(world: World) -> None:

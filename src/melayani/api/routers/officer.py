@@ -192,10 +192,12 @@ def return_(request: HttpRequest, tracking_code: str, payload: schemas.ReasonIn)
 
 
 @router.post("/applications/{tracking_code}/complete", **_doc("Complete"))
-def complete(request: HttpRequest, tracking_code: str, payload: schemas.OptionalMessageIn) -> Any:
-    return _transition(
-        request, tracking_code, services.application_complete, message=payload.message
-    )
+def complete(
+    request: HttpRequest, tracking_code: str, payload: schemas.OptionalMessageIn | None = None
+) -> Any:
+    """The optional message is shown to the applicant; the body may be left out."""
+    message = payload.message if payload is not None else ""
+    return _transition(request, tracking_code, services.application_complete, message=message)
 
 
 @router.post("/applications/{tracking_code}/reject", **_doc("Reject"))
