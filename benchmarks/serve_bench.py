@@ -132,9 +132,12 @@ def server_command(kind: str, app: str, port: int, workers: int, threads: int) -
 # --- Load generators ---------------------------------------------------------------------------
 
 
-def run_wrk(url: str, duration: int, connections: int) -> tuple[float, float, float, int]:
+def run_wrk(
+    url: str, duration: int, connections: int, script: Path | None = None
+) -> tuple[float, float, float, int]:
+    extra = ["-s", str(script)] if script is not None else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,

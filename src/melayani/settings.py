@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "melayani.workcalendar",
     "melayani.catalog",
     "melayani.applications",
+    "ninja",
+    "melayani.api",
 ]
 
 MIDDLEWARE = [
@@ -346,6 +348,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# Absolute address of the site, for links in e-mail and SMS (e.g. https://layanan.merauke.go.id).
+try:
+    SITE_URL = env.str("SITE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+except EnvError as exc:
+    raise _fail(str(exc)) from exc
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise _fail("SITE_URL must start with http:// or https://")
+
+# --- Public API rate limits (per client address; "N/s", "N/m", "N/h") -------------------------
+try:
+    API_TRACK_RATE = env.str("API_TRACK_RATE", "20/m")
+    API_SUBMIT_RATE = env.str("API_SUBMIT_RATE", "30/m")
+except EnvError as exc:
+    raise _fail(str(exc)) from exc
 
 # --- Platform policy that is technical capability, not per-Pemda data --------------------------
 MELAYANI_REGIONS_DATA_DIR = BASE_DIR / "regions" / "data"

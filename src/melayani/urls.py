@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from melayani.api.api import api_urls
 from melayani.core import views as core_views
 
 urlpatterns = [
@@ -18,4 +19,6 @@ urlpatterns = [
     path("", include("melayani.applications.urls")),
     path("layanan/", include("melayani.catalog.urls")),
     path("kerja/", include("melayani.applications.workbench_urls")),
+    path("api/v1/", api_urls()),
+    path("open311/v2/", include("melayani.api.open311_urls")),
 ]

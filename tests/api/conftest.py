@@ -1,7 +1,4 @@
-"""Fixtures for the API tests: an active Merauke with published services, and officials' tokens.
-
-Run with ``--ds tests.api.settings_with_api`` until ``melayani.api`` is in the project settings.
-"""
+"""Fixtures for the API tests: an active Merauke with published services, and officials' tokens."""
 
 from __future__ import annotations
 
@@ -16,8 +13,6 @@ from melayani.api.services import api_client_create, officer_token_issue
 from melayani.catalog.models import ServiceType
 from tests.catalog.factories import published_service
 from tests.conftest import World
-
-pytestmark = pytest.mark.urls("tests.api.urlconf")
 
 PERSONAL = {
     "applicant_name": "Siti Rahmawati Kaize",

@@ -11,7 +11,7 @@ from melayani.catalog.models import ServiceType
 from tests.catalog.factories import published_service
 from tests.conftest import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urlconf")]
+pytestmark = pytest.mark.django_db
 
 
 def test_list_and_search(client: Client, service: ServiceType, api_world: World) -> None:

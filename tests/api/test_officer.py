@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -15,10 +15,11 @@ from melayani.api.models import OfficerToken
 from melayani.api.services import officer_token_issue, officer_token_revoke
 from melayani.applications.models import Application
 from melayani.catalog.models import ServiceType
+from melayani.core.models import User
 from tests.api.conftest import submission, submit
 from tests.conftest import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urlconf")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_unit_staff_of_another_unit_see_nothing(
 ) -> None:
     from tests.core.factories import UserFactory, assign
 
-    nurse = UserFactory(username="dinkes-officer")
+    nurse = cast(User, UserFactory(username="dinkes-officer"))
     assign(nurse, "opd_officer", opd=api_world.dinkes)
     _token, secret = officer_token_issue(actor=None, user=nurse, name="x")
     headers = {"Authorization": f"Bearer {secret}"}

@@ -15,7 +15,7 @@ from melayani.core.models import Action, Role, RoleAssignment
 from tests.api.conftest import submission, submit
 from tests.conftest import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urlconf")]
+pytestmark = pytest.mark.django_db
 
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
@@ -64,6 +64,7 @@ def test_not_found_for_unknown_paths_pemda_and_service(
     client: Client, service: ServiceType
 ) -> None:
     assert_error(client.get("/api/v1/no-such-thing"), 404, "not_found")
+    assert_error(client.get("/api/v1/"), 404, "not_found")
     assert_error(client.get("/api/v1/pemda/99.99/services"), 404, "not_found")
     assert_error(client.get("/api/v1/pemda/93.01/services/no-such-service"), 404, "not_found")
 

@@ -15,7 +15,7 @@ from tests.api.conftest import ANSWERS, PERSONAL, submission, submit
 from tests.catalog.factories import published_service
 from tests.conftest import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urlconf")]
+pytestmark = pytest.mark.django_db
 
 PERSONAL_MARKERS = (
     "Siti",

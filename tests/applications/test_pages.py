@@ -14,7 +14,7 @@ from melayani.applications.tracking import tracking_code_display
 from tests.applications.factories import PDF, form_data, pdf, service_make, submit
 from tests.core.test_tenancy_matrix import client_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.applications.urlconf")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.applications.workbench_factories import (  # noqa: F401 — fixture
 )
 from tests.core.test_tenancy_matrix import client_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.applications.workbench_urlconf")]
+pytestmark = pytest.mark.django_db
 
 BULK = "/kerja/massal/"
 

@@ -23,7 +23,7 @@ from tests.applications.workbench_factories import (  # noqa: F401 — fixture
 from tests.core.factories import UserFactory, assign
 from tests.core.test_tenancy_matrix import client_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.applications.workbench_urlconf")]
+pytestmark = pytest.mark.django_db
 
 
 def url(application: Application, suffix: str = "") -> str:

@@ -13,7 +13,7 @@ from melayani.catalog.models import PublicationStatus, ServiceStandard, ServiceT
 from tests.catalog.factories import ServiceTypeFactory, draft_standard, published_service
 from tests.conftest import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.catalog.urls_for_tests")]
+pytestmark = pytest.mark.django_db
 
 
 def client_for(persona: str, world: World) -> Client:
@@ -74,7 +74,7 @@ def test_service_page_shows_the_delivery_components(world: World, akta: ServiceT
         "188.4/12/2026",
         "version 1",
         "Kami sanggup melayani sesuai standar.",
-        "/test-apply/93.01/akta-kelahiran/",
+        "/layanan/93.01/akta-kelahiran/ajukan/",
     ):
         assert text in html, text
     assert html.index("Surat keterangan lahir") < html.index("UU 24/2013")
@@ -86,7 +86,7 @@ def test_fee_in_rupiah_and_no_online_link_when_offline(world: World) -> None:
     )
     html = page(Client(), "service", pemda_code="93.01", service_code="sks")
     assert "Rp 150.000" in html and "3 working days" in html
-    assert "/test-apply/" not in html
+    assert "/ajukan/" not in html
 
 
 def test_indonesian_wording(world: World, akta: ServiceType, indonesian_default) -> None:

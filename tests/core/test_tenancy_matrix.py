@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from melayani.audit.services import audit_record
 from melayani.core import access, services
 from melayani.core.models import OPD, Pemda, Role, RoleAssignment
+from tests.api.matrix_entries import API_OBJECT_TYPES, API_URL_KWARGS
 from tests.conftest import PERSONA_NAMES, World
 from tests.core.factories import UserFactory
 
@@ -417,6 +418,10 @@ OBJECT_TYPES.update(
         ),
     }
 )
+
+
+URL_KWARGS.update(API_URL_KWARGS)
+OBJECT_TYPES.update(API_OBJECT_TYPES)
 
 
 def test_citizens_reach_only_what_they_own(world: World) -> None:

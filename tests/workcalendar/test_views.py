@@ -19,7 +19,7 @@ from melayani.workcalendar.models import LocalDayOff, OfficeHours
 from melayani.workcalendar.selectors import pemda_today
 from tests.conftest import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.workcalendar.urls_for_tests")]
+pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2033, 8, 2)  # a Tuesday
 

@@ -87,7 +87,7 @@ api = NinjaAPI(
 )
 
 
-def _any_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _any_error(request: HttpRequest, exc: Any) -> HttpResponse:
     return exception_response(request, exc)
 
 
@@ -115,7 +115,10 @@ def _open(callback: Any) -> Any:
     """Mark a view public for the session middleware and wrap 405s in the error shape."""
 
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = callback(request, *args, **kwargs)
+        try:
+            response = callback(request, *args, **kwargs)
+        except Http404:  # outside the operations (e.g. ninja's root view)
+            return error_response(ErrorCode.NOT_FOUND)
         if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
             allowed = response.get("Allow", "")
             response = error_response(ErrorCode.METHOD_NOT_ALLOWED, headers={"Allow": allowed})

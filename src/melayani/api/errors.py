@@ -146,6 +146,15 @@ def ninja_validation_fields(errors: Sequence[Mapping[str, Any]]) -> dict[str, li
     return fields
 
 
+def pydantic_fields(exc: Any) -> dict[str, list[str]]:
+    """A pydantic ``ValidationError`` by field (dotted location)."""
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"])
+        fields.setdefault(name, []).append(str(error["msg"]))
+    return fields
+
+
 def exception_response(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Map any exception from an endpoint to the error shape (used by the API's handlers)."""
     from ninja.errors import AuthenticationError, HttpError, Throttled

@@ -31,5 +31,6 @@ class AddressRateThrottle(AnonRateThrottle):
 
 
 # Guessing a tracking code and its contact is the attack to slow down; people track rarely.
-TRACK_LIMIT = AddressRateThrottle("api-track", "20/m")
-SUBMIT_LIMIT = AddressRateThrottle("api-submit", "30/m")
+# Rates are settings (API_TRACK_RATE, API_SUBMIT_RATE): a kiosk behind one address may need more.
+TRACK_LIMIT = AddressRateThrottle("api-track", settings.API_TRACK_RATE)
+SUBMIT_LIMIT = AddressRateThrottle("api-submit", settings.API_SUBMIT_RATE)

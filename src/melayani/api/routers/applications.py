@@ -10,7 +10,7 @@ from ninja import Router, Status
 from pydantic import ValidationError as PydanticValidationError
 
 from melayani.api import schemas
-from melayani.api.errors import ApiError, ErrorCode
+from melayani.api.errors import ApiError, ErrorCode, pydantic_fields
 from melayani.api.throttles import SUBMIT_LIMIT, TRACK_LIMIT
 from melayani.applications.models import Application
 from melayani.applications.selectors import (
@@ -81,11 +81,7 @@ def _body(request: HttpRequest) -> tuple[schemas.ApplicationSubmitIn, dict[str, 
     try:
         return schemas.ApplicationSubmitIn.model_validate_json(raw or b"{}"), files
     except PydanticValidationError as exc:
-        fields: dict[str, list[str]] = {}
-        for error in exc.errors():
-            name = ".".join(str(part) for part in error["loc"]) or ""
-            fields.setdefault(name, []).append(error["msg"])
-        raise ApiError(ErrorCode.VALIDATION_ERROR, fields=fields) from None
+        raise ApiError(ErrorCode.VALIDATION_ERROR, fields=pydantic_fields(exc)) from None
 
 
 def _form_data(

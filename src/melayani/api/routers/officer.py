@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
+from pydantic import ValidationError as PydanticValidationError
 
 from melayani.api import schemas
-from melayani.api.errors import ApiError, ErrorCode
+from melayani.api.errors import ApiError, ErrorCode, pydantic_fields
 from melayani.api.routers.applications import public_view
 from melayani.applications import services
 from melayani.applications.models import Application
@@ -191,12 +192,26 @@ def return_(request: HttpRequest, tracking_code: str, payload: schemas.ReasonIn)
     return _transition(request, tracking_code, services.application_return, reason=payload.reason)
 
 
-@router.post("/applications/{tracking_code}/complete", **_doc("Complete"))
-def complete(
-    request: HttpRequest, tracking_code: str, payload: schemas.OptionalMessageIn | None = None
-) -> Any:
-    """The optional message is shown to the applicant; the body may be left out."""
-    message = payload.message if payload is not None else ""
+@router.post(
+    "/applications/{tracking_code}/complete",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/OptionalMessageIn"}}
+            },
+        }
+    },
+    **_doc("Complete"),
+)
+def complete(request: HttpRequest, tracking_code: str) -> Any:
+    """An optional ``message`` (shown to the applicant); the body may be left out."""
+    message = ""
+    if request.content_type == "application/json" and request.body.strip():
+        try:
+            message = schemas.OptionalMessageIn.model_validate_json(request.body).message
+        except PydanticValidationError as exc:
+            raise ApiError(ErrorCode.VALIDATION_ERROR, fields=pydantic_fields(exc)) from None
     return _transition(request, tracking_code, services.application_complete, message=message)
 
 
