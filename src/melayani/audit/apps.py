@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditConfig(AppConfig):
     name = "melayani.audit"
-    verbose_name = _("audit")
+    verbose_name = _("Audit trail")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class RegionsConfig(AppConfig):
     name = "melayani.regions"
-    verbose_name = _("regions")
+    verbose_name = _("Regions")
