@@ -115,7 +115,7 @@ def test_new_version_keeps_the_old_one_intact(world) -> None:
 
     services.standard_draft_update(actor=None, standard=v2, completion_time_value=3)
     services.requirement_add(actor=None, standard=v2, text="Surat nikah orang tua")
-    services.step_remove(actor=None, step=v2.steps.first())
+    services.draft_row_remove(actor=None, row=v2.steps.first())
     assert selectors.standard_current(service) == v1  # the draft is not public
     services.standard_publish(actor=None, standard=v2, **SK)
 
@@ -139,13 +139,13 @@ def test_services_refuse_changes_to_published_versions(world) -> None:
     attempts = [
         lambda: services.standard_draft_update(actor=None, standard=standard, product="X"),
         lambda: services.requirement_add(actor=None, standard=standard, text="Foto"),
-        lambda: services.requirement_remove(actor=None, requirement=standard.requirements.first()),
+        lambda: services.draft_row_remove(actor=None, row=standard.requirements.first()),
         lambda: services.step_add(actor=None, standard=standard, text="Tunggu"),
-        lambda: services.step_move(actor=None, step=standard.steps.last(), direction="up"),
+        lambda: services.draft_row_move(actor=None, row=standard.steps.last(), direction="up"),
         lambda: services.form_field_add(
             actor=None, standard=standard, key="x", label="X", field_type="text"
         ),
-        lambda: services.form_field_remove(actor=None, field=standard.form_fields.first()),
+        lambda: services.draft_row_remove(actor=None, row=standard.form_fields.first()),
         lambda: services.standard_publish(actor=None, standard=standard, **SK),
         lambda: services.standard_draft_delete(actor=None, standard=standard),
     ]
@@ -202,16 +202,16 @@ def test_reorder_and_remove_rows_of_a_draft(world) -> None:
     service = ServiceTypeFactory(opd=world.dukcapil)
     standard = draft_standard(service, steps=["A", "B", "C"])
     a, _b, c = standard.steps.order_by("order")
-    services.step_move(actor=None, step=c, direction="up")
+    services.draft_row_move(actor=None, row=c, direction="up")
     assert list(standard.steps.order_by("order").values_list("text", flat=True)) == ["A", "C", "B"]
-    services.step_move(actor=None, step=a, direction="up")  # already first: nothing moves
-    services.step_remove(actor=None, step=a)
+    services.draft_row_move(actor=None, row=a, direction="up")  # already first: nothing moves
+    services.draft_row_remove(actor=None, row=a)
     assert list(standard.steps.order_by("order").values_list("text", "order")) == [
         ("C", 1),
         ("B", 2),
     ]
     ktp = standard.requirements.get(text="KTP")
-    services.requirement_remove(actor=None, requirement=ktp)
+    services.draft_row_remove(actor=None, row=ktp)
     assert not standard.form_fields.filter(field_type=FieldType.FILE).exists()
     assert list(standard.requirements.values_list("order", flat=True)) == [1]
 

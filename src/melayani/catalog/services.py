@@ -583,28 +583,6 @@ def requirement_add(
 
 
 @transaction.atomic
-def requirement_remove(*, actor: User | None, requirement: Requirement) -> None:
-    """Remove a requirement (and its upload field) from a draft."""
-    standard = requirement.standard
-    _require_manager(actor, standard.service.opd)
-    standard = _lock_draft(standard)
-    _row_audit(actor, "catalog.requirement_removed", requirement, standard)
-    requirement.delete()
-    _renumber(
-        Requirement, list(standard.requirements.order_by("order").values_list("pk", flat=True))
-    )
-
-
-@transaction.atomic
-def requirement_move(*, actor: User | None, requirement: Requirement, direction: Direction) -> None:
-    standard = requirement.standard
-    _require_manager(actor, standard.service.opd)
-    _lock_draft(standard)
-    _move(Requirement, requirement, direction)
-    _row_audit(actor, "catalog.requirement_moved", requirement, standard)
-
-
-@transaction.atomic
 def step_add(*, actor: User | None, standard: ServiceStandard, text: str) -> ProcedureStep:
     """Add a procedure step (as the citizen experiences it) at the end of a draft's procedure."""
     _require_manager(actor, standard.service.opd)
@@ -617,25 +595,6 @@ def step_add(*, actor: User | None, standard: ServiceStandard, text: str) -> Pro
     )
     _row_audit(actor, "catalog.step_added", step, standard)
     return step
-
-
-@transaction.atomic
-def step_remove(*, actor: User | None, step: ProcedureStep) -> None:
-    standard = step.standard
-    _require_manager(actor, standard.service.opd)
-    standard = _lock_draft(standard)
-    _row_audit(actor, "catalog.step_removed", step, standard)
-    step.delete()
-    _renumber(ProcedureStep, list(standard.steps.order_by("order").values_list("pk", flat=True)))
-
-
-@transaction.atomic
-def step_move(*, actor: User | None, step: ProcedureStep, direction: Direction) -> None:
-    standard = step.standard
-    _require_manager(actor, standard.service.opd)
-    _lock_draft(standard)
-    _move(ProcedureStep, step, direction)
-    _row_audit(actor, "catalog.step_moved", step, standard)
 
 
 @transaction.atomic
@@ -698,23 +657,32 @@ def form_field_add(
     return field
 
 
+# Rows of a draft: requirements, procedure steps and form fields are removed and reordered alike.
+DraftRow = Requirement | ProcedureStep | FormField
+_ROW_NAMES = {Requirement: "requirement", ProcedureStep: "step", FormField: "form_field"}
+
+
 @transaction.atomic
-def form_field_remove(*, actor: User | None, field: FormField) -> None:
-    standard = field.standard
+def draft_row_remove(*, actor: User | None, row: DraftRow) -> None:
+    """Remove a requirement (with its upload field), step or form field from a draft."""
+    standard = row.standard
     _require_manager(actor, standard.service.opd)
     standard = _lock_draft(standard)
-    _row_audit(actor, "catalog.form_field_removed", field, standard)
-    field.delete()
-    _renumber(FormField, list(standard.form_fields.order_by("order").values_list("pk", flat=True)))
+    model = type(row)
+    _row_audit(actor, f"catalog.{_ROW_NAMES[model]}_removed", row, standard)
+    row.delete()
+    remaining = model.objects.filter(standard=standard).order_by("order")
+    _renumber(model, list(remaining.values_list("pk", flat=True)))
 
 
 @transaction.atomic
-def form_field_move(*, actor: User | None, field: FormField, direction: Direction) -> None:
-    standard = field.standard
+def draft_row_move(*, actor: User | None, row: DraftRow, direction: Direction) -> None:
+    """Move a requirement, step or form field of a draft one place up or down."""
+    standard = row.standard
     _require_manager(actor, standard.service.opd)
     _lock_draft(standard)
-    _move(FormField, field, direction)
-    _row_audit(actor, "catalog.form_field_moved", field, standard)
+    _move(type(row), row, direction)
+    _row_audit(actor, f"catalog.{_ROW_NAMES[type(row)]}_moved", row, standard)
 
 
 # ----------------------------------------------------------------------------- pledges

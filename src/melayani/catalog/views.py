@@ -403,20 +403,10 @@ def row_change(
     action = form.cleaned_data["action"]
     actor = _actor(request)
     try:
-        if kind == "requirements":
-            if action == "remove":
-                services.requirement_remove(actor=actor, requirement=row)
-            else:
-                services.requirement_move(actor=actor, requirement=row, direction=action)
-        elif kind == "steps":
-            if action == "remove":
-                services.step_remove(actor=actor, step=row)
-            else:
-                services.step_move(actor=actor, step=row, direction=action)
-        elif action == "remove":
-            services.form_field_remove(actor=actor, field=row)
+        if action == "remove":
+            services.draft_row_remove(actor=actor, row=row)
         else:
-            services.form_field_move(actor=actor, field=row, direction=action)
+            services.draft_row_move(actor=actor, row=row, direction=action)
     except PermissionError:
         raise PermissionDenied from None
     except ValidationError as error:

@@ -15,7 +15,7 @@ from melayani.api.throttles import SUBMIT_LIMIT, TRACK_LIMIT
 from melayani.applications.models import Application
 from melayani.applications.selectors import (
     application_timeline,
-    application_track,
+    application_track_public,
     service_for_application,
 )
 from melayani.applications.services import application_submit
@@ -187,7 +187,7 @@ def application_status(request: HttpRequest, payload: schemas.TrackIn) -> Any:
             fields={"tracking_code": ["A tracking code has 10 letters and digits."]},
         )
     try:
-        application = application_track(
+        application = application_track_public(
             tracking_code=payload.tracking_code, contact=payload.contact
         )
     except Application.DoesNotExist:
