@@ -16,11 +16,13 @@ Keys of the built form (also the keys of ``data``/``files`` for :func:`applicati
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from melayani.applications.documents import (
@@ -30,7 +32,7 @@ from melayani.applications.documents import (
     document_check,
 )
 from melayani.applications.tracking import tracking_code_normalize
-from melayani.catalog.models import FieldType, FormField, ServiceStandard
+from melayani.catalog.models import FieldType, FormField, PublicationStatus, ServiceStandard
 from melayani.core.formfields import NIKFormField, PhoneFormField, normalize_phone
 
 IDENTITY_KEYS = ("applicant_name", "applicant_phone", "applicant_email", "applicant_nik")
@@ -175,7 +177,43 @@ class ApplicationForm(forms.Form):
 
 
 def application_form_class(standard: ServiceStandard) -> type[ApplicationForm]:
-    """The form class of one standard version (its form fields, in order)."""
+    """The form class of one standard version (its form fields, in order).
+
+    A published (or superseded) version and its rows never change (``catalog.models``), so its
+    class is built once per process and kept, keyed by the version; a draft's is built each time.
+    """
+    if standard.pk is None or standard.status == PublicationStatus.DRAFT:
+        return _build_form_class(standard)
+    key = (standard.pk, standard.published_at)
+    built = _FORM_CLASSES.get(key)
+    if built is None:
+        if len(_FORM_CLASSES) >= _FORM_CLASSES_MAX:
+            _FORM_CLASSES.clear()
+        # Keep the version's own (immutable) columns, not the service etc. loaded with it.
+        frozen = copy.copy(standard)
+        frozen._state = copy.copy(standard._state)
+        frozen._state.fields_cache = {}
+        built = _FORM_CLASSES[key] = _build_form_class(frozen)
+    return built
+
+
+_FORM_CLASSES: dict[tuple[int, Any], type[ApplicationForm]] = {}
+_FORM_CLASSES_MAX = 512
+
+
+def _forget_form_class(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A new row with a pk that was used before (tests roll back) must not find an old class."""
+    standard_id = instance.pk if sender is ServiceStandard else instance.standard_id
+    for key in [k for k in _FORM_CLASSES if k[0] == standard_id]:
+        _FORM_CLASSES.pop(key, None)
+
+
+for _sender in (ServiceStandard, FormField):
+    post_save.connect(_forget_form_class, sender=_sender, dispatch_uid=f"forms-{_sender.__name__}")
+    post_delete.connect(_forget_form_class, sender=_sender, dispatch_uid=f"formd-{_sender.__name__}")
+
+
+def _build_form_class(standard: ServiceStandard) -> type[ApplicationForm]:
     form_fields = tuple(standard.form_fields.select_related("requirement").order_by("order"))
     attrs: dict[str, Any] = {"standard": standard, "form_fields": form_fields}
     nik_key = ""

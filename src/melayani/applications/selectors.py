@@ -25,9 +25,9 @@ from melayani.applications.models import (
     ApplicationEvent,
     ApplicationStatus,
 )
-from melayani.applications.services import DUE_SOON, published_standard
+from melayani.applications.services import DUE_SOON
 from melayani.applications.tracking import tracking_code_normalize
-from melayani.catalog.models import FieldType, ServiceStandard, ServiceType
+from melayani.catalog.models import FieldType, PublicationStatus, ServiceStandard, ServiceType
 from melayani.core import access
 from melayani.workcalendar.clock import DeadlineUnit
 from melayani.workcalendar.selectors import clock_for_pemda
@@ -333,12 +333,17 @@ def application_for_officer(*, user: Any, pk: int) -> Application:
 def service_for_application(
     *, pemda_code: str, service_code: str
 ) -> tuple[ServiceType, ServiceStandard]:
-    """The service and its published standard, if it takes online applications."""
-    service = ServiceType.objects.select_related("pemda", "opd").get(
-        pemda__code=pemda_code, code=service_code, is_active=True, accepts_online=True
-    )
+    """The service and its published standard, if it takes online applications (one query)."""
     try:
-        standard = published_standard(service)
-    except ValidationError:
+        standard = ServiceStandard.objects.select_related(
+            "service", "service__pemda", "service__opd"
+        ).get(
+            service__pemda__code=pemda_code,
+            service__code=service_code,
+            service__is_active=True,
+            service__accepts_online=True,
+            status=PublicationStatus.PUBLISHED,  # at most one per service (a constraint)
+        )
+    except ServiceStandard.DoesNotExist:
         raise ServiceType.DoesNotExist from None
-    return service, standard
+    return standard.service, standard

@@ -313,6 +313,7 @@ def published_standard(service: ServiceType) -> ServiceStandard:
     standard = (
         ServiceStandard.objects.filter(service=service, status=PublicationStatus.PUBLISHED)
         .select_related("service", "service__pemda", "service__opd")
+        .order_by()  # at most one published version per service (a constraint)
         .first()
     )
     if standard is None or not service.is_active or not service.accepts_online:
@@ -383,9 +384,15 @@ def application_submit(
     applicant_user: User | None = None,
     idempotency_key: str = "",
     channel: str = "web",
+    standard: ServiceStandard | None = None,
 ) -> Application:
-    """Validate and store a new application; the same ``idempotency_key`` stores it once."""
-    standard = published_standard(service)
+    """Validate and store a new application; the same ``idempotency_key`` stores it once.
+
+    ``standard``: the service's published standard when the caller has just loaded it (e.g.
+    with :func:`~melayani.applications.selectors.service_for_application`); else it is looked up.
+    """
+    if standard is None or not _takes_applications(service, standard):
+        standard = published_standard(service)
     form = application_form_class(standard)(data=data, files=_as_files(files))
     scope = _idempotency_scope(service)
     key = (idempotency_key or "").strip()[:200]
@@ -396,35 +403,52 @@ def application_submit(
             return replayed
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    try:
-        with transaction.atomic():
+    # A fresh random code is unique but for a 2^-50 chance: no look-up first; the unique index
+    # decides, and a clash (the insert fails, the transaction rolls back) is tried again.
+    for attempt in range(1, TRACKING_CODE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                if key:
+                    # Inserted first: a concurrent retry waits on this row, then replays.
+                    stored_key = IdempotencyKey.objects.create(
+                        scope=scope, key=key, fingerprint=fingerprint, status_code=201, response={}
+                    )
+                application = _create(service, standard, form, applicant_user, channel)
+                if key:
+                    stored_key.response = {
+                        "application_id": application.pk,
+                        "tracking_code": application.tracking_code,
+                    }
+                    stored_key.save(update_fields=["response"])
+            return application
+        except IntegrityError as exc:
             if key:
-                # Inserted first: a concurrent retry waits on this row, then replays.
-                stored_key = IdempotencyKey.objects.create(
-                    scope=scope, key=key, fingerprint=fingerprint, status_code=201, response={}
-                )
-            application = _create(service, standard, form, applicant_user, channel)
-            if key:
-                stored_key.response = {
-                    "application_id": application.pk,
-                    "tracking_code": application.tracking_code,
-                }
-                stored_key.save(update_fields=["response"])
-    except IntegrityError:
-        if key:
-            replayed = _replay(scope, key, fingerprint)
-            if replayed is not None:
-                return replayed
-        raise
-    return application
+                replayed = _replay(scope, key, fingerprint)
+                if replayed is not None:
+                    return replayed
+            if not _tracking_code_clash(exc) or attempt == TRACKING_CODE_ATTEMPTS:
+                raise
+            logger.warning("tracking code clash; trying another code (attempt %s)", attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _unused_tracking_code() -> str:
-    for _attempt in range(TRACKING_CODE_ATTEMPTS):
-        code = tracking_code_new()
-        if not Application.objects.filter(tracking_code=code).exists():
-            return code
-    raise RuntimeError("no unused tracking code found")  # 50 random bits: does not happen
+def _takes_applications(service: ServiceType, standard: ServiceStandard) -> bool:
+    """The standard given with ``service`` is its published one and the service takes them."""
+    return (
+        standard.service_id == service.pk
+        and standard.status == PublicationStatus.PUBLISHED
+        and service.is_active
+        and service.accepts_online
+    )
+
+
+def _tracking_code_clash(exc: IntegrityError) -> bool:
+    """The unique index on ``Application.tracking_code`` refused the insert."""
+    diag = getattr(exc.__cause__, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    if constraint:  # PostgreSQL names the index (…_tracking_code_…_uniq)
+        return "tracking_code" in constraint
+    return "applications_application.tracking_code" in str(exc)  # SQLite names the column
 
 
 def _create(
@@ -462,7 +486,7 @@ def _create(
         opd=service.opd,
         service=service,
         standard=standard,
-        tracking_code=_unused_tracking_code(),
+        tracking_code=tracking_code_new(),
         status=S.SUBMITTED,
         applicant_user=applicant_user
         if getattr(applicant_user, "is_authenticated", False)

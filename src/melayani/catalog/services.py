@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -418,24 +418,12 @@ def standard_publish(
     ServiceType.objects.select_for_update().filter(pk=service.pk).first()
     standard = _lock_draft(standard)
     problems = standard_problems(standard)
-    if not decree_number.strip():
-        problems.append(
-            ValidationError(_("Give the number of the decree (SK)."), code="decree_number")
-        )
-    if decree_date is None:
-        problems.append(ValidationError(_("Give the date of the decree."), code="decree_date"))
+    problems += _decree_problems(decree_number, decree_date)
     if problems:
         raise ValidationError(problems)
-    previous = service.standards.filter(status=PublicationStatus.PUBLISHED).first()
-    if previous is not None:
-        previous.status = PublicationStatus.SUPERSEDED
-        previous.save(update_fields=["status"])
-    standard.status = PublicationStatus.PUBLISHED
-    standard.decree_number = decree_number.strip()
-    standard.decree_date = decree_date
-    standard.published_at = timezone.now()
+    previous = _supersede(service.standards.filter(status=PublicationStatus.PUBLISHED).first())
     standard.pledge = selectors.pledge_applicable(service.opd)
-    standard.save()
+    _mark_published(standard, decree_number, decree_date)
     _audit(
         actor=actor,
         action="catalog.standard_published",
@@ -657,6 +645,41 @@ def form_field_add(
     return field
 
 
+def _decree_problems(
+    decree_number: str, decree_date: datetime.date | None
+) -> list[ValidationError]:
+    """What publishing needs in every case: the decree (SK) that sets the text."""
+    problems = []
+    if not decree_number.strip():
+        problems.append(
+            ValidationError(_("Give the number of the decree (SK)."), code="decree_number")
+        )
+    if decree_date is None:
+        problems.append(ValidationError(_("Give the date of the decree."), code="decree_date"))
+    return problems
+
+
+P = TypeVar("P", ServiceStandard, ServicePledge)
+
+
+def _supersede(previous: P | None) -> P | None:
+    """The published version becomes superseded; returns it (or ``None`` for a first version)."""
+    if previous is not None:
+        previous.status = PublicationStatus.SUPERSEDED
+        previous.save(update_fields=["status"])
+    return previous
+
+
+def _mark_published(
+    record: ServiceStandard | ServicePledge, decree_number: str, decree_date: datetime.date
+) -> None:
+    record.status = PublicationStatus.PUBLISHED
+    record.decree_number = decree_number.strip()
+    record.decree_date = decree_date
+    record.published_at = timezone.now()
+    record.save()
+
+
 # Rows of a draft: requirements, procedure steps and form fields are removed and reordered alike.
 DraftRow = Requirement | ProcedureStep | FormField
 _ROW_NAMES = {Requirement: "requirement", ProcedureStep: "step", FormField: "form_field"}
@@ -752,23 +775,11 @@ def pledge_publish(
     problems = []
     if not locked.text.strip():
         problems.append(ValidationError(_("Write the text of the pledge."), code="text"))
-    if not decree_number.strip():
-        problems.append(
-            ValidationError(_("Give the number of the decree (SK)."), code="decree_number")
-        )
-    if decree_date is None:
-        problems.append(ValidationError(_("Give the date of the decree."), code="decree_date"))
+    problems += _decree_problems(decree_number, decree_date)
     if problems:
         raise ValidationError(problems)
-    previous = opd.pledges.filter(status=PublicationStatus.PUBLISHED).first()
-    if previous is not None:
-        previous.status = PublicationStatus.SUPERSEDED
-        previous.save(update_fields=["status"])
-    locked.status = PublicationStatus.PUBLISHED
-    locked.decree_number = decree_number.strip()
-    locked.decree_date = decree_date
-    locked.published_at = timezone.now()
-    locked.save()
+    previous = _supersede(opd.pledges.filter(status=PublicationStatus.PUBLISHED).first())
+    _mark_published(locked, decree_number, decree_date)
     _audit(
         actor=actor,
         action="catalog.pledge_published",

@@ -15,7 +15,7 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -262,7 +262,7 @@ def response_submit_with_token(
     with transaction.atomic():
         invitation = (
             SurveyInvitation.objects.select_for_update()
-            .select_related("pemda")
+            .select_related("pemda", "service")
             .filter(token=token)
             .first()
             if token
@@ -278,14 +278,14 @@ def response_submit_with_token(
         now = timezone.now()
         if now > invitation.expires_at:
             raise SurveyError(_("This survey link has expired."), code="token_expired")
+        # The response belongs to the service's unit, as on every channel (the invitation
+        # belongs to the unit that handled the application, possibly a desk below it).
         unit = _Unit(
             invitation.pemda_id,
-            invitation.opd_id,
+            invitation.service.opd_id,
             invitation.service_id,
             invitation.pemda.time_zone,
         )
-        # The response's unit is the service's unit, as for the other channels.
-        unit = _Unit(unit.pemda_id, _service_opd(invitation), unit.service_id, unit.time_zone)
         response = _store(
             unit,
             channel=Channel.INVITATION,
@@ -299,10 +299,6 @@ def response_submit_with_token(
         invitation.save(update_fields=["used_at"])
         _audit_response(response, None, invitation.pemda)
     return response
-
-
-def _service_opd(invitation: SurveyInvitation) -> int:
-    return int(invitation.service.opd_id)
 
 
 def response_submit_kiosk(
@@ -398,7 +394,7 @@ def _cell_date(text: str, time_zone: str) -> dt.date:
             raise ValueError(_("the date is in the future"))
         return day
     try:
-        day = dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 — a date, no time
+        day = dt.datetime.strptime(text, "%d/%m/%Y").date()
     except ValueError:
         raise ValueError(_("use a date such as 2025-03-31 or 31/03/2025")) from None
     return _cell_date(day.isoformat(), time_zone)
@@ -652,7 +648,7 @@ def unit_design_set(
     if set(weights) != set(codes):
         raise SurveyError(_("Give a weight to every unsur."), code="weights_incomplete")
     try:
-        exact = weights_custom({c: Decimal(str(w)) for c, w in weights.items()})
+        weights_custom({c: Decimal(str(w)) for c, w in weights.items()})
     except (WeightsError, InvalidOperation) as exc:
         raise SurveyError(str(exc), code="weights_invalid") from exc
     with transaction.atomic():
@@ -684,7 +680,6 @@ def unit_design_set(
             before=before,
             after={"weights": design.weights, "extra": [e.code for e in extra]},
         )
-    assert sum(exact.values()) == 1
     return design
 
 
@@ -713,9 +708,4 @@ def aggregates_recompute(*, check_only: bool = False) -> aggregates.RecomputeRep
     """Rebuild every aggregate from the answers, or (``check_only``) only compare them."""
     if check_only:
         return aggregates.aggregates_check()
-    report = aggregates.aggregates_rebuild()
-    return report
-
-
-def _unused(*_args: Any) -> None:  # keeps the names imported for type checkers
-    return None
+    return aggregates.aggregates_rebuild()

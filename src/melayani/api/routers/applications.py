@@ -12,6 +12,7 @@ from pydantic import ValidationError as PydanticValidationError
 from melayani.api import schemas
 from melayani.api.errors import ApiError, ErrorCode, pydantic_fields
 from melayani.api.throttles import SUBMIT_LIMIT, TRACK_LIMIT
+from melayani.applications.forms import application_form_class
 from melayani.applications.models import Application
 from melayani.applications.selectors import (
     application_timeline,
@@ -88,7 +89,7 @@ def _form_data(
     body: schemas.ApplicationSubmitIn, standard: ServiceStandard, files: dict[str, Any]
 ) -> dict[str, str]:
     """The keys :func:`application_submit` expects; unknown answers and files are refused."""
-    known = {ff.key: ff for ff in standard.form_fields.all()}
+    known = {ff.key: ff for ff in application_form_class(standard).form_fields}
     address_parts = {f"{k}_region" for k, ff in known.items() if ff.field_type == "address"}
     errors: dict[str, list[str]] = {}
     for key in body.answers:
@@ -162,7 +163,12 @@ def application_create(request: HttpRequest, pemda_code: str, code: str) -> Any:
     data = _form_data(body, standard, files)
     try:
         application = application_submit(
-            service=service, data=data, files=files, idempotency_key=key, channel="api"
+            service=service,
+            standard=standard,
+            data=data,
+            files=files,
+            idempotency_key=key,
+            channel="api",
         )
     except ValidationError as exc:
         if reused_key(exc):
