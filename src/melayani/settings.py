@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "melayani.workcalendar",
     "melayani.catalog",
     "melayani.applications",
+    "melayani.surveys",
     "ninja",
     "melayani.api",
 ]
@@ -356,6 +357,13 @@ except EnvError as exc:
     raise _fail(str(exc)) from exc
 if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise _fail("SITE_URL must start with http:// or https://")
+
+# Seal the audit chain in a background thread of each web worker rather than after each request
+# (``melayani serve`` turns it on; commands and tests seal inline). See docs/decisions/0005.
+try:
+    AUDIT_SEAL_IN_BACKGROUND = env.bool("AUDIT_SEAL_IN_BACKGROUND", False)
+except EnvError as exc:
+    raise _fail(str(exc)) from exc
 
 # --- Public API rate limits (per client address; "N/s", "N/m", "N/h") -------------------------
 try:

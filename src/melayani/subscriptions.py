@@ -4,4 +4,8 @@ A service publishes a named event with :func:`melayani.core.events.publish`; the
 here run after the publishing transaction commits. Later modules add their lines here.
 """
 
-from melayani.core.events import subscribe  # noqa: F401
+from melayani.core.events import subscribe
+from melayani.surveys.services import invitation_on_application_completed
+
+# An application completed → invite its citizen to the satisfaction survey (SKM), one token each.
+subscribe("applications.completed", invitation_on_application_completed)

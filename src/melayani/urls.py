@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("melayani.applications.urls")),
     path("layanan/", include("melayani.catalog.urls")),
     path("kerja/", include("melayani.applications.workbench_urls")),
+    path("survei/", include("melayani.surveys.urls")),
     path("api/v1/", api_urls()),
     path("open311/v2/", include("melayani.api.open311_urls")),
 ]

@@ -26,6 +26,8 @@ from melayani.core.models import OPD, Pemda, Role, RoleAssignment
 from tests.api.matrix_entries import API_OBJECT_TYPES, API_URL_KWARGS
 from tests.conftest import PERSONA_NAMES, World
 from tests.core.factories import UserFactory
+from tests.surveys.matrix_entries import SURVEY_OBJECT_TYPES
+from tests.surveys.web_matrix_entries import SURVEY_URL_KWARGS
 
 pytestmark = pytest.mark.django_db
 
@@ -421,7 +423,9 @@ OBJECT_TYPES.update(
 
 
 URL_KWARGS.update(API_URL_KWARGS)
+URL_KWARGS.update(SURVEY_URL_KWARGS)
 OBJECT_TYPES.update(API_OBJECT_TYPES)
+OBJECT_TYPES.update(SURVEY_OBJECT_TYPES)
 
 
 def test_citizens_reach_only_what_they_own(world: World) -> None:

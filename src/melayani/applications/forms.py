@@ -210,7 +210,9 @@ def _forget_form_class(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 for _sender in (ServiceStandard, FormField):
     post_save.connect(_forget_form_class, sender=_sender, dispatch_uid=f"forms-{_sender.__name__}")
-    post_delete.connect(_forget_form_class, sender=_sender, dispatch_uid=f"formd-{_sender.__name__}")
+    post_delete.connect(
+        _forget_form_class, sender=_sender, dispatch_uid=f"formd-{_sender.__name__}"
+    )
 
 
 def _build_form_class(standard: ServiceStandard) -> type[ApplicationForm]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,7 @@ from melayani.applications.services import DUE_SOON
 from melayani.applications.tracking import tracking_code_normalize
 from melayani.catalog.models import FieldType, PublicationStatus, ServiceStandard, ServiceType
 from melayani.core import access
+from melayani.core.prepared import PreparedValuesQuery
 from melayani.workcalendar.clock import DeadlineUnit
 from melayani.workcalendar.selectors import clock_for_pemda
 
@@ -79,43 +80,94 @@ def application_track(*, tracking_code: str, contact: str) -> Application:
     )
 
 
-#: What public tracking shows (``api.routers.applications.public_view``) and the timeline needs:
-#: no encrypted column (each loaded one would be decrypted), no answers, no other relation.
-PUBLIC_STATUS_FIELDS = (
-    "id",
+@dataclass(frozen=True)
+class PublicStatus:
+    """What public tracking shows of an application (no personal data)."""
+
+    pk: int
+    tracking_code: str
+    status: str
+    service_code: str
+    service_name: str
+    unit_name: str
+    time_zone: str  # the Pemda's
+    submitted_at: dt.datetime
+    verified_at: dt.datetime | None
+    due_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    product_ready_at: dt.datetime | None
+
+    @property
+    def status_label(self) -> str:
+        return str(S(self.status).label)
+
+    @classmethod
+    def of(cls, application: Application) -> PublicStatus:
+        return cls(
+            pk=application.pk,
+            tracking_code=application.tracking_code,
+            status=application.status,
+            service_code=application.service.code,
+            service_name=application.service.name,
+            unit_name=application.opd.name,
+            time_zone=application.pemda.time_zone,
+            submitted_at=application.submitted_at,
+            verified_at=application.verified_at,
+            due_at=application.due_at,
+            completed_at=application.completed_at,
+            product_ready_at=application.product_ready_at,
+        )
+
+
+_PUBLIC_STATUS_COLUMNS = (
+    "pk",
     "tracking_code",
     "status",
+    "service__code",
+    "service__name",
+    "opd__name",
+    "pemda__time_zone",
     "submitted_at",
     "verified_at",
     "due_at",
     "completed_at",
     "product_ready_at",
-    "pemda__id",
-    "pemda__time_zone",
-    "service__id",
-    "service__code",
-    "service__name",
-    "opd__id",
-    "opd__name",
 )
 
 
-def application_track_public(*, tracking_code: str, contact: str) -> Application:
-    """:func:`application_track` loading only what public tracking shows (one narrow query).
+def _public_status_query(*, by_email: bool) -> PreparedValuesQuery:
+    def build(code: str, contact: str) -> QuerySet[Any]:
+        queryset = Application.objects.filter(tracking_code=code)
+        if by_email:  # stored in lower case; LOWER() so that older rows match too
+            queryset = queryset.alias(contact_email=Lower("applicant_email")).filter(
+                contact_email=contact
+            )
+        else:
+            queryset = queryset.filter(applicant_phone=contact)
+        return queryset.order_by().values_list(*_PUBLIC_STATUS_COLUMNS)
 
-    The instance has every other field deferred: use it for the public status, not to act on.
+    return PreparedValuesQuery(build, code=str, contact=str)
+
+
+_STATUS_BY_PHONE = _public_status_query(by_email=False)
+_STATUS_BY_EMAIL = _public_status_query(by_email=True)
+
+
+def application_public_status(*, tracking_code: str, contact: str) -> PublicStatus:
+    """:func:`application_track` for public tracking: only what it shows, in one query.
+
+    No encrypted column is read (each would be decrypted). Raises ``Application.DoesNotExist``
+    alike for an unknown code and a wrong contact.
     """
     code = tracking_code_normalize(tracking_code)
     wanted = contact_normalize(contact)
     if not code or not wanted:
         raise Application.DoesNotExist
-    match = Q(applicant_email__iexact=wanted) if "@" in wanted else Q(applicant_phone=wanted)
-    return (
-        Application.objects.select_related("pemda", "service", "opd")
-        .only(*PUBLIC_STATUS_FIELDS)
-        .filter(match)
-        .get(tracking_code=code)
-    )
+    query = _STATUS_BY_EMAIL if "@" in wanted else _STATUS_BY_PHONE
+    rows = query.rows(code=code, contact=wanted)
+    if not rows:
+        raise Application.DoesNotExist
+    return PublicStatus(*rows[0])
 
 
 def application_by_tracking_code(tracking_code: str) -> Application:
@@ -146,18 +198,25 @@ class TimelineEntry:
     show_time: bool = True
 
 
-def application_timeline(application: Application, *, for_citizen: bool) -> list[TimelineEntry]:
+def application_timeline(
+    application: Application | PublicStatus, *, for_citizen: bool
+) -> list[TimelineEntry]:
     """The timeline, oldest first; the applicant sees only citizen-visible events, no names."""
-    events = ApplicationEvent.objects.filter(application_id=application.pk)
     if for_citizen:
-        events = events.filter(visible_to_citizen=True)
-    # One narrow query; officers also see who acted (the applicant never does).
-    actor_columns = () if for_citizen else ("actor__full_name", "actor__username")
-    rows: list[tuple[Any, ...]] = list(
-        events.order_by("created_at", "pk").values_list(*_EVENT_COLUMNS, *actor_columns)
+        rows = _CITIZEN_TIMELINE.rows(application_id=application.pk)
+    else:  # officers also see internal events, and who acted
+        rows = list(
+            ApplicationEvent.objects.filter(application_id=application.pk)
+            .order_by("created_at", "pk")
+            .values_list(*_EVENT_COLUMNS, "actor__full_name", "actor__username")
+        )
+    time_zone = (
+        application.time_zone
+        if isinstance(application, PublicStatus)
+        else application.pemda.time_zone
     )
     # The clock's zone is the Pemda's zone; no need to build the whole working clock for it.
-    zone = ZoneInfo(application.pemda.time_zone)
+    zone = ZoneInfo(time_zone)
     entries = []
     for created_at, action, to_status, message, visible, *actor in rows:
         actor_name = (actor[0] or actor[1] or "") if actor else ""
@@ -180,6 +239,14 @@ def application_timeline(application: Application, *, for_citizen: bool) -> list
 
 
 _EVENT_COLUMNS = ("created_at", "action", "to_status", "message", "visible_to_citizen")
+_CITIZEN_TIMELINE = PreparedValuesQuery(
+    lambda application_id: (
+        ApplicationEvent.objects.filter(application_id=application_id, visible_to_citizen=True)
+        .order_by("created_at", "pk")
+        .values_list(*_EVENT_COLUMNS)
+    ),
+    application_id=int,
+)
 
 
 @dataclass(frozen=True)
@@ -343,6 +410,51 @@ def service_for_application(
             service__is_active=True,
             service__accepts_online=True,
             status=PublicationStatus.PUBLISHED,  # at most one per service (a constraint)
+        )
+    except ServiceStandard.DoesNotExist:
+        raise ServiceType.DoesNotExist from None
+    return standard.service, standard
+
+
+#: What a submission needs of the standard, the service and its Pemda (``application_submit``,
+#: the API's receipt): the version's identity, the service's flags and names, the Pemda's code.
+SUBMISSION_FIELDS = (
+    "id",
+    "service_id",
+    "version",
+    "status",
+    "published_at",
+    "service__id",
+    "service__pemda_id",
+    "service__opd_id",
+    "service__code",
+    "service__name",
+    "service__is_active",
+    "service__accepts_online",
+    "service__pemda__id",
+    "service__pemda__code",
+    "service__pemda__time_zone",
+)
+
+
+def service_for_submission(
+    *, pemda_code: str, service_code: str
+) -> tuple[ServiceType, ServiceStandard]:
+    """:func:`service_for_application` loading only what a submission needs (one narrow query).
+
+    Other fields are deferred: use the pair to submit, not to show the standard.
+    """
+    try:
+        standard = (
+            ServiceStandard.objects.select_related("service", "service__pemda")
+            .only(*SUBMISSION_FIELDS)
+            .get(
+                service__pemda__code=pemda_code,
+                service__code=service_code,
+                service__is_active=True,
+                service__accepts_online=True,
+                status=PublicationStatus.PUBLISHED,
+            )
         )
     except ServiceStandard.DoesNotExist:
         raise ServiceType.DoesNotExist from None

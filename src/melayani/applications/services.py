@@ -483,7 +483,7 @@ def _create(
     nik = cd.get("applicant_nik") or ""
     application = Application.objects.create(
         pemda=service.pemda,
-        opd=service.opd,
+        opd_id=service.opd_id,
         service=service,
         standard=standard,
         tracking_code=tracking_code_new(),

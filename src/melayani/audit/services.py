@@ -9,15 +9,19 @@ whatever that missed. See ``docs/decisions/0005-audit-chain.md``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import json
 import logging
+import os
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -147,7 +151,95 @@ def _seal_after_commit(chain: str) -> None:
 def _seal_quietly(chain: str) -> None:
     # Never make the writer wait for another sealer: if one holds the chain, it will pick our
     # event up (it re-checks after it lets go), and the periodic job is the backstop.
+    if _sealing_in_background():
+        _background_sealer.request(chain)
+        return
     audit_seal(chain=chain, wait=False)
+
+
+# --- sealing in the background (the web server's workers) ------------------------------------
+
+IDLE_CLOSE_SECONDS = 300
+
+
+def _sealing_in_background() -> bool:
+    """``settings.AUDIT_SEAL_IN_BACKGROUND``: ``melayani serve`` turns it on for its workers;
+    commands and tests seal inline."""
+    return bool(settings.AUDIT_SEAL_IN_BACKGROUND)
+
+
+class BackgroundSealer:
+    """One thread per process that seals the chains whose events were just committed.
+
+    The after-commit hook only notes the chain and wakes the thread, so the request does not
+    wait for a second transaction. While the thread seals, more events commit; its next pass
+    seals them all in one transaction (batches grow with the load). Sealing is the same
+    :func:`audit_seal` as inline (``SKIP LOCKED``; the holder of a chain re-checks after letting
+    go), so the chain's guarantees are unchanged; an event is unsealed for milliseconds longer,
+    and a process killed between commit and seal leaves it to the periodic job, as before.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # threads do not survive a fork
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._pending: set[str] = set()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    def request(self, chain: str) -> None:
+        with self._lock:
+            self._pending.add(chain)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="melayani-audit-sealer", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()
+
+    def _take(self) -> list[str]:
+        with self._lock:
+            chains, self._pending = sorted(self._pending), set()
+        return chains
+
+    def _run(self) -> None:
+        while not self._stopping:
+            if not self._wake.wait(timeout=IDLE_CLOSE_SECONDS):
+                connection.close()  # idle: give the database connection back
+                continue
+            self._wake.clear()
+            self.seal_pending()
+        self.seal_pending()
+        connection.close()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Seal what is noted, close the thread's connection and end the thread (tests)."""
+        thread = self._thread
+        self._stopping = True
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout)
+        self._stopping = False
+        self._thread = None
+
+    def seal_pending(self) -> int:
+        """Seal the chains noted so far (the thread's pass; also at exit)."""
+        total = 0
+        for chain in self._take():
+            try:
+                total += audit_seal(chain=chain, wait=False)
+            except Exception:  # the periodic job is the backstop; never let the thread die
+                logger.exception("background audit sealing of chain %s failed", chain)
+                connection.close()  # a broken connection is opened afresh on the next pass
+        return total
+
+
+_background_sealer = BackgroundSealer()
+# At a normal exit, seal what is still noted (daemon threads are stopped without warning).
+atexit.register(_background_sealer.seal_pending)
 
 
 def audit_seal(

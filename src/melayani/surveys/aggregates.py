@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet, Sum
@@ -60,11 +61,11 @@ def aggregates_add(contributions: Iterable[Contribution]) -> None:
             quarter_start=quarter,
             defaults={"pemda_id": pemda_id},
         )
-        increments: dict[str, object] = {"n": F("n") + len(items)}
+        increments: dict[str, Any] = {"n": F("n") + len(items)}
         for field in ANSWER_FIELDS:
-            scores = [c.answers[field] for c in items if c.answers.get(field) is not None]
+            scores = [s for s in (c.answers.get(field) for c in items) if s is not None]
             if scores:
-                increments[f"sum_{field}"] = F(f"sum_{field}") + sum(scores)  # type: ignore[arg-type]
+                increments[f"sum_{field}"] = F(f"sum_{field}") + sum(scores)
                 increments[f"cnt_{field}"] = F(f"cnt_{field}") + len(scores)
         SkmAggregate.objects.filter(pk=aggregate.pk).update(**increments)
         extra: dict[str, list[int]] = defaultdict(list)
@@ -81,7 +82,10 @@ def aggregates_add(contributions: Iterable[Contribution]) -> None:
 # --- recompute ---------------------------------------------------------------------------------
 
 
-def _grouped(responses: QuerySet[SurveyResponse] | None = None) -> QuerySet[SurveyResponse]:
+Row = dict[str, Any]
+
+
+def _grouped(responses: QuerySet[SurveyResponse] | None = None) -> Any:
     """The aggregates as computed from the raw answers: one ``GROUP BY`` query."""
     qs = responses if responses is not None else SurveyResponse.objects.all()
     sums = {f"sum_{f}": Coalesce(Sum(f), 0) for f in ANSWER_FIELDS}
@@ -89,7 +93,7 @@ def _grouped(responses: QuerySet[SurveyResponse] | None = None) -> QuerySet[Surv
     return qs.order_by().values(*BUCKET).annotate(n=Count("pk"), **sums, **counts).order_by(*BUCKET)
 
 
-def _extra_grouped() -> QuerySet[SurveyExtraAnswer]:
+def _extra_grouped() -> Any:
     return (
         SurveyExtraAnswer.objects.order_by()
         .values("response__opd_id", "response__service_id", "response__quarter_start", "code")
@@ -124,25 +128,23 @@ class RecomputeReport:
         return self.mismatch is None
 
 
-def _stored() -> QuerySet[SkmAggregate]:
+def _stored() -> Any:
     return SkmAggregate.objects.order_by(*BUCKET).values(*BUCKET, *NUMBER_FIELDS)
 
 
-def _rows(qs: QuerySet, chunk: int = 5000) -> Iterator[dict]:  # type: ignore[type-arg]
+def _rows(qs: Any, chunk: int = 5000) -> Iterator[Row]:
     return qs.iterator(chunk_size=chunk)
 
 
-def _compare(
-    computed: Iterator[Mapping[str, object]], stored: Iterator[Mapping[str, object]]
-) -> tuple[int, int, Mismatch | None]:
+def _compare(computed: Iterator[Row], stored: Iterator[Row]) -> tuple[int, int, Mismatch | None]:
     """Merge two streams ordered by bucket; the first difference wins."""
     buckets = responses = 0
-    sentinel: dict[str, object] = {}
+    sentinel: Row = {}
     a, b = next(computed, sentinel), next(stored, sentinel)
     while a is not sentinel or b is not sentinel:
         ka = tuple(a[k] for k in BUCKET) if a is not sentinel else None
         kb = tuple(b[k] for k in BUCKET) if b is not sentinel else None
-        if kb is None or (ka is not None and ka < kb):  # type: ignore[operator]
+        if kb is None or (ka is not None and ka < kb):
             row = a
             return (
                 buckets,
@@ -153,10 +155,10 @@ def _compare(
                     row["quarter_start"],
                     "n",
                     None,
-                    row["n"],  # type: ignore[arg-type]
+                    row["n"],
                 ),
             )
-        if ka is None or kb < ka:  # type: ignore[operator]
+        if ka is None or kb < ka:
             row = b
             if all(row[f] == 0 for f in NUMBER_FIELDS):  # an emptied bucket is harmless
                 b = next(stored, sentinel)
@@ -170,7 +172,7 @@ def _compare(
                     row["quarter_start"],
                     "n",
                     row["n"],
-                    None,  # type: ignore[arg-type]
+                    None,
                 ),
             )
         for f in NUMBER_FIELDS:
@@ -184,11 +186,11 @@ def _compare(
                         a["quarter_start"],
                         f,
                         b[f],
-                        a[f],  # type: ignore[arg-type]
+                        a[f],
                     ),
                 )
         buckets += 1
-        responses += int(a["n"])  # type: ignore[call-overload]
+        responses += int(a["n"])
         a, b = next(computed, sentinel), next(stored, sentinel)
     return buckets, responses, None
 
@@ -235,17 +237,43 @@ def _extra_mismatch() -> Mismatch | None:
     return None
 
 
+def _quoted(columns: Iterable[str]) -> str:
+    return ", ".join(connection.ops.quote_name(c) for c in columns)
+
+
+def _differences() -> tuple[int, int, int, int]:
+    """(computed buckets, responses, stored buckets, computed buckets not stored exactly).
+
+    The grouped answers are compared with the stored rows by ``EXCEPT`` inside the database, so
+    the check costs about one ``GROUP BY``; the row-by-row merge runs only to name a mismatch.
+    """
+    grouped_sql, params = _grouped().order_by().query.sql_with_params()
+    columns = _quoted([*BUCKET, *NUMBER_FIELDS])
+    table = connection.ops.quote_name(SkmAggregate._meta.db_table)
+    differ = f"SELECT {columns} FROM g EXCEPT SELECT {columns} FROM {table}"  # noqa: S608
+    counts = f"(SELECT count(*) FROM g), (SELECT coalesce(sum(n), 0) FROM g), (SELECT count(*) FROM {table})"  # noqa: E501, S608
+    sql = f"WITH g AS ({grouped_sql}) SELECT {counts}, (SELECT count(*) FROM ({differ}) d)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        computed, responses, stored, missing = cursor.fetchone()
+    return int(computed), int(responses), int(stored), int(missing)
+
+
 def aggregates_check() -> RecomputeReport:
     """Compare the stored aggregates with the answers; nothing is written."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # One snapshot for both reads, so concurrent submissions cannot fake a mismatch.
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for every read, so concurrent submissions cannot fake a mismatch.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        buckets, responses, mismatch = _compare(_rows(_grouped()), _rows(_stored()))
+        computed, responses, stored, missing = _differences()
+        mismatch = None
+        if missing or computed != stored:
+            _buckets, _responses, mismatch = _compare(_rows(_grouped()), _rows(_stored()))
         if mismatch is None:
             mismatch = _extra_mismatch()
-    return RecomputeReport(buckets=buckets, responses=responses, mismatch=mismatch)
+    return RecomputeReport(buckets=computed, responses=responses, mismatch=mismatch)
 
 
 def _extra_rebuild() -> None:
@@ -269,25 +297,67 @@ def _extra_rebuild() -> None:
     )
 
 
+BULK_THRESHOLD = 5000
+
+
 def aggregates_rebuild() -> RecomputeReport:
-    """Replace every aggregate by the ``GROUP BY`` of the answers, in one transaction."""
-    table = SkmAggregate._meta.db_table
+    """Make every aggregate equal to the ``GROUP BY`` of the answers, in one transaction.
+
+    The grouping is compared with the stored rows inside the database (``EXCEPT``), and only the
+    buckets that differ are written (upserted), and only those without answers deleted: when the
+    aggregates are in step this costs one grouped read, and from empty it writes every bucket.
+    """
+    table = connection.ops.quote_name(SkmAggregate._meta.db_table)
+    extra_table = connection.ops.quote_name(SkmExtraAggregate._meta.db_table)
+    grouped_sql, params = _grouped().order_by().query.sql_with_params()
     columns = [*BUCKET, *NUMBER_FIELDS]
-    select_sql, params = _grouped().order_by().query.sql_with_params()
+    cols = _quoted(columns)
+    key = ("opd_id", "service_id", "quarter_start")
+    joined = " AND ".join(f"g.{k} = a.{k}" for k in key)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Writers take row locks on aggregates; block them for the swap (reads go on).
-                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        SkmExtraAggregate.objects.all().delete()
-        SkmAggregate.objects.all().delete()
         with connection.cursor() as cursor:
-            cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-            inner = ", ".join(connection.ops.quote_name(c) for c in columns)
+            if connection.vendor == "postgresql":
+                # Writers update aggregate rows; make them wait for the swap (reads go on).
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            # One grouped read (parallel where the database can): the buckets whose numbers
+            # differ, then the ids of stored buckets that have no answers any more.
+            nulls = ", ".join(["NULL"] * len(columns))
+            differ = f"SELECT {cols} FROM g EXCEPT SELECT {cols} FROM {table}"  # noqa: S608
+            gone = f"SELECT 1, a.id, {nulls} FROM {table} a LEFT JOIN g ON {joined}"  # noqa: S608
             cursor.execute(
-                f"INSERT INTO {table} ({cols}) SELECT {inner} FROM ({select_sql}) AS grouped",  # noqa: S608
+                f"WITH g AS ({grouped_sql}) SELECT 0, NULL, d.* FROM ({differ}) d "  # noqa: S608
+                f"UNION ALL {gone} WHERE g.opd_id IS NULL",
                 params,
             )
+            changed: list[Row] = []
+            stale: list[int] = []
+            for row in cursor.fetchall():
+                if row[0]:
+                    stale.append(int(row[1]))
+                else:
+                    changed.append(dict(zip(columns, row[2:], strict=True)))
+            if len(changed) > BULK_THRESHOLD:
+                # Many buckets (a first build): let the database write them in one statement.
+                updates = ", ".join(f"{c} = excluded.{c}" for c in ["pemda_id", *NUMBER_FIELDS])
+                cursor.execute(
+                    f"WITH g AS ({grouped_sql}) INSERT INTO {table} ({cols}) "  # noqa: S608
+                    f"SELECT {cols} FROM ({differ}) d WHERE 1 = 1 "
+                    f"ON CONFLICT (opd_id, service_id, quarter_start) DO UPDATE SET {updates}",
+                    params,
+                )
+                changed = []
+            for start in range(0, len(stale), 5000):
+                ids = ", ".join(str(int(i)) for i in stale[start : start + 5000])
+                cursor.execute(f"DELETE FROM {extra_table} WHERE aggregate_id IN ({ids})")  # noqa: S608
+                cursor.execute(f"DELETE FROM {table} WHERE id IN ({ids})")  # noqa: S608
+        SkmAggregate.objects.bulk_create(
+            (SkmAggregate(**row) for row in changed),
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=list(key),
+            update_fields=["pemda_id", *NUMBER_FIELDS],
+        )
+        SkmExtraAggregate.objects.all().delete()
         _extra_rebuild()
         totals = SkmAggregate.objects.aggregate(
             buckets=Count("pk"), responses=Coalesce(Sum("n"), 0)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "melayani.surveys"
     verbose_name = _("Satisfaction surveys (SKM)")
+
+    def ready(self) -> None:
+        from melayani.core import metrics
+        from melayani.surveys.selectors import IKM_METRIC
+
+        metrics.register(IKM_METRIC)

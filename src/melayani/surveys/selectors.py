@@ -111,11 +111,10 @@ def _tally_of(row: dict[str, Any], extra: dict[str, tuple[int, int]] | None = No
 
 
 def _weights(
-    design: UnitSurveyDesign | None, pemda_id: int | None
+    design: UnitSurveyDesign | None, settings: SkmSettings | None
 ) -> tuple[str, dict[str, Fraction] | None]:
     if design is not None and design.weights:
         return WeightMode.CUSTOM, weights_custom(design.weights)
-    settings = SkmSettings.objects.filter(pemda_id=pemda_id).first() if pemda_id else None
     return (settings.weight_mode if settings else WeightMode.EXACT), None
 
 
@@ -167,15 +166,21 @@ def skm_result(
             .annotate(t=Sum("total"), c=Sum("count"))
         ):
             extra[row["code"]] = (int(row["t"]), int(row["c"]))
-    mode, weights = _weights(design, pemda_id)
-    if weights is not None:
-        for code in weights:
-            extra.setdefault(code, (0, 0)) if code not in CODES else None
+    settings = SkmSettings.objects.filter(pemda_id=pemda_id).first()
+    mode, weights = _weights(design, settings)
+    for code in weights or ():
+        if code not in CODES:
+            extra.setdefault(code, (0, 0))
     bands, questionnaire = _bands(design.questionnaire if design else _default_questionnaire())
     tally = _tally_of(aggregates.aggregate(**_sums()), extra)
     score = skm_score(tally, weight_mode=mode, weights=weights, bands=bands)
     population = _population(
-        period=period, pemda_id=pemda_id, opd=opd, service=service, invitations=invitations
+        period=period,
+        pemda_id=pemda_id,
+        opd=opd,
+        service=service,
+        invitations=invitations,
+        settings=settings,
     )
     return SkmResult(
         period=period,
@@ -195,8 +200,8 @@ def _population(
     opd: OPD | None,
     service: ServiceType | None,
     invitations: QuerySet[SurveyInvitation],
+    settings: SkmSettings | None,
 ) -> int | None:
-    settings = SkmSettings.objects.filter(pemda_id=pemda_id).first()
     source = settings.population_source if settings else PopulationSource.TRANSACTIONS
     if source == PopulationSource.TRANSACTIONS:
         return invitations.count()
@@ -221,7 +226,7 @@ def skm_results_by_unit(*, pemda: Pemda, period: Period) -> list[UnitSkm]:
     One ``GROUP BY`` over the Pemda's aggregate rows; units with their own design are scored
     with it. Units are the OPD the services belong to (not rolled up to parents).
     """
-    grouped = (
+    grouped: Any = (
         SkmAggregate.objects.filter(pemda=pemda, quarter_start__in=period.quarter_starts)
         .values("opd_id")
         .annotate(**_sums())
@@ -232,7 +237,7 @@ def skm_results_by_unit(*, pemda: Pemda, period: Period) -> list[UnitSkm]:
     }
     extra: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     if designs:
-        for row in (
+        for extra_row in (
             SkmExtraAggregate.objects.filter(
                 aggregate__pemda=pemda,
                 aggregate__quarter_start__in=period.quarter_starts,
@@ -241,12 +246,16 @@ def skm_results_by_unit(*, pemda: Pemda, period: Period) -> list[UnitSkm]:
             .values("aggregate__opd_id", "code")
             .annotate(t=Sum("total"), c=Sum("count"))
         ):
-            extra[row["aggregate__opd_id"]][row["code"]] = (int(row["t"]), int(row["c"]))
+            extra[extra_row["aggregate__opd_id"]][extra_row["code"]] = (
+                int(extra_row["t"]),
+                int(extra_row["c"]),
+            )
     settings = SkmSettings.objects.filter(pemda=pemda).first()
     pemda_mode = settings.weight_mode if settings else WeightMode.EXACT
     bands, _questionnaire = _bands(_default_questionnaire())
     results = []
-    for row in grouped:
+    for unit_row in grouped:
+        row: dict[str, Any] = unit_row
         design = designs.get(row["opd_id"])
         if design is not None:
             weights = weights_custom(design.weights)
@@ -289,7 +298,7 @@ def _ikm_metric(pemda_id: int, start: dt.date, end: dt.date) -> MetricValue:
     row = SkmAggregate.objects.filter(_quarters_between(start, end), pemda_id=pemda_id).aggregate(
         **_sums()
     )
-    mode, _weights_unused = _weights(None, pemda_id)
+    mode, _weights_unused = _weights(None, SkmSettings.objects.filter(pemda_id=pemda_id).first())
     score = skm_score(_tally_of(row), weight_mode=mode)
     return MetricValue(
         name="surveys.ikm",

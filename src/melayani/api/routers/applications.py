@@ -15,9 +15,10 @@ from melayani.api.throttles import SUBMIT_LIMIT, TRACK_LIMIT
 from melayani.applications.forms import application_form_class
 from melayani.applications.models import Application
 from melayani.applications.selectors import (
+    PublicStatus,
+    application_public_status,
     application_timeline,
-    application_track_public,
-    service_for_application,
+    service_for_submission,
 )
 from melayani.applications.services import application_submit
 from melayani.applications.tracking import tracking_code_normalize
@@ -156,7 +157,7 @@ def application_create(request: HttpRequest, pemda_code: str, code: str) -> Any:
     code, which together with the phone or e-mail given is all that tracking needs."""
     key = idempotency_key(request)
     try:
-        service, standard = service_for_application(pemda_code=pemda_code, service_code=code)
+        service, standard = service_for_submission(pemda_code=pemda_code, service_code=code)
     except ServiceType.DoesNotExist:
         raise Http404 from None
     body, files = _body(request)
@@ -193,30 +194,34 @@ def application_status(request: HttpRequest, payload: schemas.TrackIn) -> Any:
             fields={"tracking_code": ["A tracking code has 10 letters and digits."]},
         )
     try:
-        application = application_track_public(
+        status = application_public_status(
             tracking_code=payload.tracking_code, contact=payload.contact
         )
     except Application.DoesNotExist:
         raise Http404 from None
-    return public_view(application)
+    return public_status_view(status)
 
 
 def public_view(application: Application, *, for_citizen: bool = True) -> dict[str, Any]:
     """What tracking shows; officials (``for_citizen=False``) also see internal events."""
+    return public_status_view(PublicStatus.of(application), for_citizen=for_citizen)
+
+
+def public_status_view(status: PublicStatus, *, for_citizen: bool = True) -> dict[str, Any]:
     return {
-        "tracking_code": application.tracking_code,
-        "status": application.status,
-        "status_label": str(application.get_status_display()),
-        "service_code": application.service.code,
-        "service_name": application.service.name,
-        "unit_name": application.opd.name,
-        "submitted_at": application.submitted_at,
-        "verified_at": application.verified_at,
-        "due_at": application.due_at,
-        "completed_at": application.completed_at,
-        "product_ready_at": application.product_ready_at,
+        "tracking_code": status.tracking_code,
+        "status": status.status,
+        "status_label": status.status_label,
+        "service_code": status.service_code,
+        "service_name": status.service_name,
+        "unit_name": status.unit_name,
+        "submitted_at": status.submitted_at,
+        "verified_at": status.verified_at,
+        "due_at": status.due_at,
+        "completed_at": status.completed_at,
+        "product_ready_at": status.product_ready_at,
         "timeline": [
             {"at": e.when, "action": e.action, "status": e.status, "message": e.body}
-            for e in application_timeline(application, for_citizen=for_citizen)
+            for e in application_timeline(status, for_citizen=for_citizen)
         ],
     }

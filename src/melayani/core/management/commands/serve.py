@@ -63,6 +63,9 @@ def run_server(options: dict[str, Any]) -> None:  # pragma: no cover - exercised
     from granian.server import Server
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "melayani.settings")
+    # Workers seal the audit chain in a background thread, not in the request (audit.services;
+    # docs/decisions/0005-audit-chain.md). Set it to 0 to seal inline after each commit.
+    os.environ.setdefault("AUDIT_SEAL_IN_BACKGROUND", "true")
     Server(**options).serve()
 
 

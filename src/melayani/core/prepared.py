@@ -1,0 +1,78 @@
+"""Queries compiled once per process and then only executed (for the busiest one-row reads).
+
+Django compiles a queryset to SQL on every evaluation; for a one-row public look-up that costs
+several times what the database itself does. :class:`PreparedValuesQuery` builds the SQL once with
+marker parameters and afterwards runs it with new values, converting results as Django would.
+It refuses any lookup that rewrites its value (``iexact`` on SQLite escapes it for ``LIKE``), so
+no value ever skips its escaping. Django has no public API for this; keep its use to the few
+measured hot paths (public tracking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+
+class PreparedValuesQuery:
+    """A ``values_list`` query compiled to SQL once per database, then run with new values.
+
+    Django compiles a queryset on every evaluation, and for a one-row look-up that costs several
+    times what the database does; public tracking is the busiest read, so its queries are built
+    once with marker parameters and afterwards only executed. ``build(**markers)`` returns the
+    queryset; every string parameter of the compiled SQL must be one of the markers, unchanged
+    (a lookup that rewrites its value — ``iexact`` on SQLite escapes it for ``LIKE`` — is refused
+    here, so that no value ever skips its escaping). Values are converted as Django would.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: type[str] | type[int]) -> None:
+        self._build = build
+        self._kinds = kinds  # parameter name → str or int
+        self._compiled: dict[tuple[str, str], tuple[str, list[tuple[str | None, Any]], Any]] = {}
+
+    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+        conn = connections[DEFAULT_DB_ALIAS]
+        key = (conn.alias, conn.vendor)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(conn)
+        sql, params, columns = compiled
+        arguments = [self._kinds[n](values[n]) if n is not None else p for n, p in params]
+        with conn.cursor() as cursor:
+            cursor.execute(sql, arguments)
+            rows = cursor.fetchall()
+        converters = [(i, f) for i, col in enumerate(columns) for f in _converters(conn, col)]
+        if not converters:
+            return [tuple(row) for row in rows]
+        converted = []
+        for row in rows:
+            items = list(row)
+            for i, function in converters:
+                items[i] = function(items[i], columns[i], conn)
+            converted.append(tuple(items))
+        return converted
+
+    def _compile(self, conn: Any) -> tuple[str, list[tuple[str | None, Any]], Any]:
+        markers: dict[Any, str] = {}
+        for number, (name, kind) in enumerate(self._kinds.items()):
+            markers[f"\x1emelayani-{name}\x1e" if kind is str else -(2**52) - number] = name
+        queryset = self._build(**{name: marker for marker, name in markers.items()})
+        compiler = queryset.query.get_compiler(connection=conn)
+        sql, raw_params = compiler.as_sql()
+        params: list[tuple[str | None, Any]] = []
+        for param in raw_params:
+            found = markers.get(param) if type(param) in (str, int) else None
+            if found is None and isinstance(param, str):
+                raise ImproperlyConfigured(f"a prepared query changed a parameter: {param!r}")
+            params.append((found, param))
+        if {n for n, _p in params if n} != set(self._kinds):
+            raise ImproperlyConfigured("a prepared query lost one of its parameters")
+        return sql, params, [column for column, _sql, _alias in compiler.select]
+
+
+def _converters(conn: Any, expression: Any) -> list[Any]:
+    return [*conn.ops.get_db_converters(expression), *expression.get_db_converters(conn)]
