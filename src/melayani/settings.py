@@ -365,10 +365,13 @@ try:
 except EnvError as exc:
     raise _fail(str(exc)) from exc
 
-# --- Public API rate limits (per client address; "N/s", "N/m", "N/h") -------------------------
+# --- Rate limits of public input, per client address ("N/s", "N/m", "N/h", "N/d"): the JSON API
+# and the web pages share them (tracking look-ups, submissions, kiosk answers) ---------------
 try:
     API_TRACK_RATE = env.str("API_TRACK_RATE", "20/m")
     API_SUBMIT_RATE = env.str("API_SUBMIT_RATE", "30/m")
+    # A kiosk at a service counter sends one form a minute or so; the limit stops scripted floods.
+    KIOSK_RATE = env.str("KIOSK_RATE", "30/m")
 except EnvError as exc:
     raise _fail(str(exc)) from exc
 

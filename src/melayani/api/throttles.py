@@ -10,15 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.throttling import AnonRateThrottle
 
-
-def client_address(request: HttpRequest) -> str:
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
-    return str(request.META.get("REMOTE_ADDR", ""))
+from melayani.core.ratelimit import client_address
 
 
 class AddressRateThrottle(AnonRateThrottle):

@@ -31,6 +31,7 @@ from melayani.applications.forms import (
 from melayani.applications.models import Application, ApplicationStatus
 from melayani.applications.tracking import tracking_code_display, tracking_code_normalize
 from melayani.catalog.models import FieldType, ServiceType
+from melayani.core.ratelimit import rate_limited
 from melayani.regions.selectors import region_children
 
 SESSION_KEY = "applications_seen"
@@ -80,6 +81,7 @@ def _errors_onto(form: Any, exc: ValidationError) -> None:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("web-submit", "API_SUBMIT_RATE")
 def apply(request: HttpRequest, pemda_code: str, service_code: str) -> HttpResponse:
     try:
         service, standard = selectors.service_for_application(
@@ -188,6 +190,7 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("web-track", "API_TRACK_RATE")
 def track(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TrackForm(request.POST)

@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from melayani.core import access
 from melayani.core.models import OPD, Pemda, User
+from melayani.core.ratelimit import rate_limited
 from melayani.surveys import charts, services, web_selectors
 from melayani.surveys.exports import adequacy_label, report_workbook
 from melayani.surveys.forms import (
@@ -163,6 +164,7 @@ def _kiosk_unit(pemda_code: str, opd_slug: str) -> OPD:
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited("kiosk", "KIOSK_RATE")
 def kiosk(request: HttpRequest, pemda_code: str, opd_slug: str) -> HttpResponse:
     unit = _kiosk_unit(pemda_code, opd_slug)
     offered = web_selectors.kiosk_services(unit)
