@@ -8,6 +8,9 @@ from melayani.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # The busiest machine-facing URLs first: resolution walks this list in order.
+    path("api/v1/", api_urls()),
+    path("open311/v2/", include("melayani.api.open311_urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     # Signing in to the admin goes through our sign-in, so one-time codes always apply.
     path("admin/login/", core_views.admin_sign_in),
@@ -20,6 +23,4 @@ urlpatterns = [
     path("layanan/", include("melayani.catalog.urls")),
     path("kerja/", include("melayani.applications.workbench_urls")),
     path("survei/", include("melayani.surveys.urls")),
-    path("api/v1/", api_urls()),
-    path("open311/v2/", include("melayani.api.open311_urls")),
 ]

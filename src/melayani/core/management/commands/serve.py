@@ -65,7 +65,9 @@ def run_server(options: dict[str, Any]) -> None:  # pragma: no cover - exercised
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "melayani.settings")
     # Workers seal the audit chain in a background thread, not in the request (audit.services;
     # docs/decisions/0005-audit-chain.md). Set it to 0 to seal inline after each commit.
-    os.environ.setdefault("AUDIT_SEAL_IN_BACKGROUND", "true")
+    background = os.environ.setdefault("AUDIT_SEAL_IN_BACKGROUND", "true").strip().lower()
+    # Settings are already loaded in this process and workers may be forked from it.
+    settings.AUDIT_SEAL_IN_BACKGROUND = background in {"1", "true", "yes", "on"}
     Server(**options).serve()
 
 
