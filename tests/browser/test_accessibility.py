@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def page() -> Iterator[Any]:
     if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+        # Browser tests are deselected by `dev.py test` when Chromium is missing; run explicitly
+        # without it, they fail rather than pass unseen.
+        pytest.fail("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; the ORM calls of the live server are in their own
