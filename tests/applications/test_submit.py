@@ -199,3 +199,21 @@ def test_correction_must_bring_something(world, service):
             application=app, data={}, files={"ktp": SimpleUploadedFile("ktp.pdf", b"MZ...")}
         )
     assert Application.objects.get(pk=app.pk).status == "returned"
+
+
+def test_a_failed_submission_leaves_no_file_in_storage(world, service, monkeypatch, settings):
+    stored_names = []
+    real_save = ApplicationDocument.save
+
+    def save_then_fail(self, *args, **kwargs):
+        stored_names.append(self.file.name)
+        assert self.file.storage.exists(self.file.name)  # the file was written before the row
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ApplicationDocument, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        submit(service)
+    monkeypatch.setattr(ApplicationDocument, "save", real_save)
+    assert stored_names and not Application.objects.exists()
+    storage = ApplicationDocument._meta.get_field("file").storage
+    assert not any(storage.exists(name) for name in stored_names)

@@ -67,6 +67,7 @@ from melayani.core import access
 from melayani.core.events import publish
 from melayani.core.fields import nik_blind_index
 from melayani.core.models import IdempotencyKey, RoleAssignment, User
+from melayani.core.storage import SavedFiles, files_kept_on_commit
 from melayani.workcalendar.clock import ClockStopped, DeadlineUnit, Pause
 from melayani.workcalendar.selectors import clock_for_pemda
 
@@ -288,6 +289,7 @@ def _tell(application: Application, headline: str, detail: str = "") -> None:
         email=application.applicant_email,
         phone=application.applicant_phone,
         notice=Notice(subject=subject, body="\n".join(lines), sms=sms[:480]),
+        pemda_id=application.pemda_id,
     )
 
 
@@ -362,7 +364,9 @@ def _replay(scope: str, key: str, fingerprint: str) -> Application | None:
     return Application.objects.get(pk=stored.response["application_id"])
 
 
-def _store_document(application: Application, ff: Any, upload: UploadedFile, checked: Any) -> None:
+def _store_document(
+    application: Application, ff: Any, upload: UploadedFile, checked: Any, saved: SavedFiles
+) -> None:
     document = ApplicationDocument(
         application=application,
         field_key=ff.key,
@@ -373,7 +377,9 @@ def _store_document(application: Application, ff: Any, upload: UploadedFile, che
         sha256=checked.sha256,
     )
     # A random stored name: the file name people give often carries their own name.
-    document.file.save(f"{uuid.uuid4().hex}.{checked.kind}", upload, save=True)
+    document.file.save(f"{uuid.uuid4().hex}.{checked.kind}", upload, save=False)
+    saved.note(document.file.storage, document.file.name)
+    document.save()
 
 
 def application_submit(
@@ -407,13 +413,13 @@ def application_submit(
     # decides, and a clash (the insert fails, the transaction rolls back) is tried again.
     for attempt in range(1, TRACKING_CODE_ATTEMPTS + 1):
         try:
-            with transaction.atomic():
+            with files_kept_on_commit() as saved, transaction.atomic():
                 if key:
                     # Inserted first: a concurrent retry waits on this row, then replays.
                     stored_key = IdempotencyKey.objects.create(
                         scope=scope, key=key, fingerprint=fingerprint, status_code=201, response={}
                     )
-                application = _create(service, standard, form, applicant_user, channel)
+                application = _create(service, standard, form, applicant_user, channel, saved)
                 if key:
                     stored_key.response = {
                         "application_id": application.pk,
@@ -457,6 +463,7 @@ def _create(
     form: Any,
     applicant_user: User | None,
     channel: str,
+    saved: SavedFiles,
 ) -> Application:
     now = timezone.now()
     cd = form.cleaned_data
@@ -504,7 +511,7 @@ def _create(
         channel=channel[:20],
     )
     for ff, upload, checked in form.documents():
-        _store_document(application, ff, upload, checked)
+        _store_document(application, ff, upload, checked, saved)
     _event(application, actor=None, action="submit", now=now, to_status=S.SUBMITTED)
     actor = application.applicant_user
     _audit(
@@ -599,7 +606,7 @@ def application_resubmit(
     form = correction_form_class(application.standard)(data=data, files=_as_files(files))
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    with transaction.atomic():
+    with files_kept_on_commit() as saved, transaction.atomic():
         locked = _lock(application)
         if locked.status != S.RETURNED:
             raise TransitionError(
@@ -628,7 +635,7 @@ def application_resubmit(
                 locked.answers[ff.key] = _json_safe(value)
                 changed.append(ff.key)
         for ff, upload, checked in form.documents():
-            _store_document(locked, ff, upload, checked)
+            _store_document(locked, ff, upload, checked, saved)
             changed.append(ff.key)
         suspension = locked.suspensions.filter(ended_at__isnull=True).first()
         if suspension is not None:
