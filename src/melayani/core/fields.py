@@ -179,15 +179,17 @@ class EncryptedTextField(models.TextField):
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
-        if value is None:
-            return None
+        if value is None or value == "":
+            # Empty stays empty: that a field was left blank is no secret, and most optional
+            # fields are, so inserts and reads skip a cipher operation per blank field.
+            return value
         return encrypt(str(value))
 
     def from_db_value(
         self, value: str | None, expression: Any, connection: BaseDatabaseWrapper
     ) -> str | None:
-        if value is None:
-            return None
+        if value is None or value == "":
+            return value
         return decrypt(value)
 
 
