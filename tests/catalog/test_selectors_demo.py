@@ -104,3 +104,19 @@ def test_demo_seed_is_idempotent_and_publishes_everything(reference_data) -> Non
     assert standard.pledge is not None
     jogja = selectors.catalog_search(pemda=selectors.public_pemda("34.71"), query="akta")
     assert [s.code for s in jogja] == ["akta-kelahiran"]
+
+
+def test_metric_share_of_services_online(world) -> None:
+    today = datetime.date.today()
+    start = today.replace(month=1, day=1)
+    online = published_service(world.dukcapil)
+    offline = published_service(world.dinkes)
+    services.service_update(actor=None, service=offline, name=offline.name, accepts_online=False)
+    draft_standard(ServiceTypeFactory(opd=world.dukcapil))  # online switch on, nothing published
+    published_service(world.jogja_dukcapil)  # another Pemda
+    value = metrics.compute(
+        selectors.METRIC_ONLINE_SHARE, pemda_id=world.merauke.pk, start=start, end=today
+    )
+    assert (value.numerator, value.denominator) == (1, 3)
+    assert str(value.value) == "33.33"
+    assert online.accepts_online

@@ -7,7 +7,8 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Service catalogue")
 
     def ready(self) -> None:
-        from melayani.catalog.selectors import PUBLISHED_SHARE_METRIC
+        from melayani.catalog.selectors import ONLINE_SHARE_METRIC, PUBLISHED_SHARE_METRIC
         from melayani.core import metrics
 
         metrics.register(PUBLISHED_SHARE_METRIC)
+        metrics.register(ONLINE_SHARE_METRIC)

@@ -26,6 +26,7 @@ from melayani.core.models import OPD, Pemda
 
 PUBLISHED = PublicationStatus.PUBLISHED
 METRIC_PUBLISHED_SHARE = "catalog.published_standard_share"
+METRIC_ONLINE_SHARE = "catalog.online_service_share"
 MAX_QUERY_WORDS = 8
 
 
@@ -213,4 +214,44 @@ PUBLISHED_SHARE_METRIC = metrics.Metric(
     label=_("Share of services with a published service standard"),
     unit="percent",
     compute=published_standard_share,
+)
+
+
+def online_service_share(
+    pemda_id: int, start: datetime.date, end: datetime.date
+) -> metrics.MetricValue:
+    """Share of a Pemda's active services a citizen can apply for online, at any hour.
+
+    A service counts as online when it takes online applications and has a published standard
+    now (a catalogue keeps no history of the ``accepts_online`` switch, so the figure is as of
+    the moment it is computed; ``computed_at`` says when).
+    """
+    end_moment = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+    published = ServiceStandard.objects.filter(service=OuterRef("pk"), status=PUBLISHED)
+    counts = ServiceType.objects.filter(
+        pemda_id=pemda_id, is_active=True, created_at__lte=end_moment
+    ).aggregate(
+        total=Count("pk"),
+        online=Count("pk", filter=Q(accepts_online=True) & Q(Exists(published))),
+    )
+    total, online = counts["total"], counts["online"]
+    value = (Decimal(online) * 100 / Decimal(total)).quantize(Decimal("0.01")) if total else None
+    return metrics.MetricValue(
+        name=METRIC_ONLINE_SHARE,
+        pemda_id=pemda_id,
+        period_start=start,
+        period_end=end,
+        value=value,
+        numerator=online,
+        denominator=total,
+        computed_at=timezone.now(),
+        source="catalog.selectors.online_service_share: active services; online and published now",
+    )
+
+
+ONLINE_SHARE_METRIC = metrics.Metric(
+    name=METRIC_ONLINE_SHARE,
+    label=_("Share of services citizens can apply for online"),
+    unit="percent",
+    compute=online_service_share,
 )
