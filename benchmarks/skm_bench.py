@@ -10,7 +10,8 @@ trips), then in the same run and on the same warm data times:
 * ``check``    — ``aggregates_recompute(check_only=True)`` (the grouping streamed and compared
   with every stored aggregate row), i.e. ``melayani skm_recompute --check``;
 * dashboard reads from the aggregates: ``skm_result`` for a Pemda / a unit, and
-  ``skm_results_by_unit`` for a Pemda (the public page), median of repeated calls;
+  ``skm_results_by_unit`` for a Pemda (the public page) and a unit's eight-quarter trend
+  (``skm_scores_over_periods``), median of repeated calls;
 * incremental submissions (kiosk) per second, aggregates updated in the same transaction.
 
 Target: rebuild and check ≤ 1.5 × raw. Run from the repository root (the database is dropped
@@ -133,10 +134,18 @@ def main() -> None:
     )
     pemda = Pemda.objects.get(pk=busiest["pemda_id"])
     unit = SkmAggregate.objects.filter(pemda=pemda).select_related("opd").first().opd
+    from melayani.surveys.periods import QUARTER
+    from melayani.surveys.web_selectors import period_series
+
+    trend = period_series(Period(2025, QUARTER, 4), 8)
     reads = {
         "skm_result_pemda_ms": lambda: selectors.skm_result(pemda=pemda, period=period),
         "skm_result_unit_ms": lambda: selectors.skm_result(opd=unit, period=period),
         "skm_results_by_unit_ms": lambda: selectors.skm_results_by_unit(pemda=pemda, period=period),
+        # The unit report's trend: eight quarters in a constant number of queries.
+        "unit_trend_8_quarters_ms": lambda: selectors.skm_scores_over_periods(
+            opd=unit, periods=trend
+        ),
     }
     read_ms = {}
     for name, fn in reads.items():

@@ -106,6 +106,25 @@ def _population(w: Any) -> Any:
     )
 
 
+def _followup(w: Any) -> Any:
+    from melayani.surveys.models import FollowUpPlan
+
+    now = timezone.now()
+    return FollowUpPlan.objects.create(
+        pemda=w.merauke,
+        opd=w.dukcapil,
+        period="2025-Q1",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 3, 31),
+        unsur="U3",
+        action="Tambah loket",
+        owner="Kepala Bidang Pelayanan",
+        due_on=dt.date(2025, 6, 30),
+        created_at=now,
+        updated_at=now,
+    )
+
+
 AGGREGATE_VIEWERS = {
     "opd_head",
     "liaison",
@@ -159,4 +178,11 @@ SURVEY_OBJECT_TYPES: dict[str, tuple[Callable[[Any], Any], str, set[str]]] = {
     ),
     "surveys.surveyinvitation": (_invitation, "surveys.view", RESPONSE_VIEWERS),
     "surveys.surveyimport": (_import, "surveys.view", RESPONSE_VIEWERS),
+    # Follow-up plans are published; officials read them with the results.
+    "surveys.followupplan": (_followup, "aggregates.view", AGGREGATE_VIEWERS),
+    "surveys.followupstatuschange": (
+        lambda w: _followup(w).history.create(to_status="planned", changed_at=timezone.now()),
+        "aggregates.view",
+        AGGREGATE_VIEWERS,
+    ),
 }

@@ -79,10 +79,10 @@ def test_legacy_weights(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("header", "rows", "message"),
     [
-        (HEADER, [[1, 5, 3, 3, 4, 3, 3, 4, 3, 2, ""]], "row 2, U1: '5' is not an answer"),
-        (HEADER, [[1, 0, 3, 3, 4, 3, 3, 4, 3, 2, ""]], "row 2, U1: '0'"),
-        (HEADER, [[1, "x", 3, 3, 4, 3, 3, 4, 3, 2, ""]], "'x' is not an answer"),
-        (HEADER, [[1, 2.5, 3, 3, 4, 3, 3, 4, 3, 2, ""]], "'2.5' is not an answer"),
+        (HEADER, [[1, 5, 3, 3, 4, 3, 3, 4, 3, 2, ""]], "row 2, U1: “5” is not an answer"),
+        (HEADER, [[1, 0, 3, 3, 4, 3, 3, 4, 3, 2, ""]], "row 2, U1: “0”"),
+        (HEADER, [[1, "x", 3, 3, 4, 3, 3, 4, 3, 2, ""]], "“x” is not an answer"),
+        (HEADER, [[1, 2.5, 3, 3, 4, 3, 3, 4, 3, 2, ""]], "“2.5” is not an answer"),
         (
             [h for h in HEADER if h != "U7"],
             [[1, 4, 3, 3, 4, 3, 3, 3, 2, ""]],

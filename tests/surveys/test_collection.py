@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
 from melayani.applications.models import ApplicationStatus
+from melayani.applications.notifications import RecordingSender, using_sender
 from melayani.applications.services import application_complete
 from melayani.audit.models import AuditEvent
 from melayani.core.events import publish
@@ -37,19 +38,25 @@ def _now_period() -> Period:
     return Period.containing(timezone.localdate())
 
 
-def test_completing_an_application_creates_one_invitation(
-    survey_actions: World, service: Any, django_capture_on_commit_callbacks: Any
+def test_completing_an_application_creates_one_invitation_and_sends_its_link(
+    survey_actions: World, service: Any, django_capture_on_commit_callbacks: Any, mailoutbox: Any
 ) -> None:
     w = survey_actions
     application = application_make(service, status=ApplicationStatus.IN_PROCESS)
     application.assigned_to = w["officer"]
     application.save(update_fields=["assigned_to"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with using_sender(RecordingSender()) as sms, django_capture_on_commit_callbacks(execute=True):
         application_complete(actor=w["opd_head"], application=application)
     invitation = SurveyInvitation.objects.get(application=application)
     assert len(invitation.token) >= 22 and invitation.used_at is None
     assert invitation.service_id == service.pk
-    # A second delivery of the event changes nothing.
+    # The applicant hears of the completion, then gets the survey link, by e-mail and message.
+    link = reverse("surveys:invitation", kwargs={"token": invitation.token})
+    invitations = [m for m in mailoutbox if link in m.body]
+    assert len(invitations) == 1 and invitations[0].to == [application.applicant_email]
+    assert [m.to for m in sms.messages if link in m.text] == [application.applicant_phone]
+    # A second delivery of the event changes nothing and sends nothing.
+    sent_before = len(mailoutbox)
     with django_capture_on_commit_callbacks(execute=True):
         publish(
             "applications.completed",
@@ -60,6 +67,7 @@ def test_completing_an_application_creates_one_invitation(
         )
     assert SurveyInvitation.objects.filter(application=application).count() == 1
     assert selectors.invitation_for_application(application.pk) == invitation
+    assert len(mailoutbox) == sent_before
 
 
 def _invitation(service: Any, **kwargs: Any) -> SurveyInvitation:
@@ -130,7 +138,7 @@ def test_kiosk_and_paper(survey_actions: World, service: Any) -> None:
     with pytest.raises(SurveyError):
         services.response_submit_kiosk(service=service, answers=ALL_FOUR, profile={"sex": "x"})
     for persona in ("citizen", "other_pemda_officer", "inspector", "national_analyst"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionError):
             services.response_enter_paper(actor=w[persona], service=service, answers=ALL_FOUR)
     paper = services.response_enter_paper(
         actor=w["opd_head"],
@@ -243,7 +251,7 @@ def test_import_refuses_whole_files(survey_actions: World, service: Any) -> None
     wrong = io.BytesIO(b"nama,nilai\nBudi,4\n")
     report = services.responses_import(actor=w["opd_head"], service=service, file=wrong)
     assert "Missing column(s)" in report.file_error
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionError):
         services.responses_import(actor=w["other_pemda_officer"], service=service, file=wrong)
     assert not SurveyResponse.objects.exists()
 
@@ -254,7 +262,7 @@ def test_settings_and_population(survey_actions: World, service: Any) -> None:
         services.response_submit_kiosk(service=service, answers=ALL_FOUR)
     period = _now_period()
     assert selectors.skm_result(pemda=w.merauke, period=period).ikm == Decimal("100.00")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionError):
         services.skm_settings_set(actor=w["opd_head"], pemda=w.merauke, weight_mode="legacy_0_11")
     services.skm_settings_set(
         actor=w["pemda_admin"],

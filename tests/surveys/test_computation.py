@@ -203,3 +203,6 @@ def test_sample_adequacy() -> None:
     assert sample_adequacy(respondents=278, population=1000).met is True
     assert sample_adequacy(respondents=277, population=1000).met is False
     assert sample_adequacy(respondents=5, population=None).met is None
+    # No service users recorded: unknown, never "met" (the target of 0 would be met by anyone).
+    zero = sample_adequacy(respondents=5, population=0)
+    assert (zero.target, zero.met) == (None, None)

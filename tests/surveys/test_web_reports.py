@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from melayani.catalog.models import ServiceType
 from melayani.surveys import selectors, services
 from melayani.surveys.periods import QUARTER, Period
 from melayani.surveys.web_selectors import local_today
@@ -21,6 +22,7 @@ from tests.catalog.factories import published_service
 from tests.conftest import World
 from tests.core.factories import OPDFactory
 from tests.core.test_tenancy_matrix import client_for
+from tests.surveys.conftest import ALL_FOUR
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +223,7 @@ def test_public_page_queries_do_not_grow_with_units(world: World) -> None:
         response = Client().get(url)
     assert response.content.decode().count("Unit Survei") >= 8
     assert len(many) == len(few)
-    assert len(many) <= 12
+    assert len(many) <= 16  # the units, the Pemda as a whole, the follow-up plans
 
 
 def test_report_queries_do_not_grow_with_answers(world: World, service: Any) -> None:
@@ -249,3 +251,206 @@ def test_officials_index_lists_the_units_and_their_pages(
     assert unit_url + "laporan/" in leader and unit_url + "kertas/" not in leader
     assert client_for("other_pemda_admin", w).get(url).status_code == 404
     assert Client().get(url).status_code == 302
+
+
+def test_sample_adequacy_with_no_population_is_unknown_never_met(
+    survey_actions: World, service: Any
+) -> None:
+    from melayani.surveys.models import PopulationSource, SkmSettings
+
+    w = survey_actions
+    _answer_all(service)
+    period = _period(w)
+    # Population from transactions: no completed application, so 0 users: unknown.
+    body = _text(client_for("opd_head", w).get(_report_url(w, period)).content.decode())
+    assert "Sample adequacy • Unknown: population (number of service users) not set" in body
+    assert "Met" not in body.split("Sample adequacy", 1)[1][:80]
+    # Entered as 0 by the unit: unknown as well, in the workbook too.
+    SkmSettings.objects.create(pemda=w.merauke, population_source=PopulationSource.ENTERED)
+    services.population_set(actor=w["opd_head"], opd=w.dukcapil, period=period, population=0)
+    body = _text(client_for("opd_head", w).get(_report_url(w, period)).content.decode())
+    assert "Number of service users (population) not set" in body
+    assert "Unknown: population (number of service users) not set" in body
+    xlsx = client_for("opd_head", w).get(_report_url(w, period, "surveys:report-xlsx"))
+    summary = {
+        row[0]: row[1]
+        for row in load_workbook(io.BytesIO(xlsx.content))["Summary"].iter_rows(values_only=True)
+        if row and row[0] is not None
+    }
+    assert summary["Sample adequacy"] == "Unknown: population (number of service users) not set"
+    assert summary["Target sample (Krejcie & Morgan)"] is None
+
+
+def test_trend_reads_every_period_in_a_constant_number_of_queries(
+    world: World, service: Any
+) -> None:
+    from melayani.surveys.web_selectors import period_series
+
+    _answer_all(service)
+    other = published_service(world.dukcapil_service_desk, code="skm-trend-desk")
+    services.response_submit_kiosk(service=other, answers={"U1": 1, "U3": 4})
+    current = _period(world)
+    for periods in (period_series(current, 2), period_series(current, 8)):
+        with CaptureQueriesContext(connection) as queries:
+            scores = selectors.skm_scores_over_periods(opd=world.dukcapil, periods=periods)
+        assert len(queries) <= 5, [q["sql"] for q in queries]
+        # The same numbers skm_result gives for each period, the units below included.
+        for period, score in scores:
+            expected = selectors.skm_result(period=period, opd=world.dukcapil).score
+            assert (score.n, score.ikm, score.nrr) == (expected.n, expected.ikm, expected.nrr)
+    assert scores[-1][1].n == 4
+    year = [Period(current.year), Period(current.year - 1)]
+    (_this_year, this_score), (_last, last_score) = selectors.skm_scores_over_periods(
+        opd=world.dukcapil, periods=year
+    )
+    assert this_score.n == 4 and last_score.n == 0 and last_score.ikm is None
+    # The report page as a whole stays bounded: eight trend periods cost no more than two.
+    client = client_for("leader", world)
+    with CaptureQueriesContext(connection) as page:
+        client.get(_report_url(world, current))
+    assert len(page) <= 40
+
+
+# --- policy pages --------------------------------------------------------------------------------
+
+
+def test_the_pemda_admin_sets_the_weights_and_the_population_source(
+    world: World, service: Any
+) -> None:
+    from melayani.surveys.models import SkmSettings
+
+    url = reverse("surveys:settings", args=[world.merauke.code])
+    admin = client_for("pemda_admin", world)
+    assert admin.get(url).status_code == 200
+    saved = admin.post(
+        url,
+        {"weight_mode": "legacy_0_11", "population_source": "entered", "invitation_valid_days": 14},
+    )
+    assert saved.status_code == 302
+    settings = SkmSettings.objects.get(pemda=world.merauke)
+    assert (settings.weight_mode, settings.population_source, settings.invitation_valid_days) == (
+        "legacy_0_11",
+        "entered",
+        14,
+    )
+    bad = admin.post(
+        url, {"weight_mode": "custom", "population_source": "entered", "invitation_valid_days": 0}
+    )
+    assert bad.status_code == 200 and 'class="field-error"' in bad.content.decode()
+    assert SkmSettings.objects.get(pemda=world.merauke).invitation_valid_days == 14
+    for persona in ("opd_head", "leader", "other_pemda_admin", "citizen"):
+        assert client_for(persona, world).get(url).status_code == 404, persona
+    # The officials' index links the settings for the admin only.
+    index = reverse("surveys:manage", args=[world.merauke.code])
+    assert url in admin.get(index).content.decode()
+    assert url not in client_for("opd_head", world).get(index).content.decode()
+
+
+def test_the_unit_head_enters_the_number_of_service_users(world: World, service: Any) -> None:
+    from melayani.surveys.models import SurveyPopulation
+
+    period = _period(world)
+    url = reverse("surveys:population", args=[world.merauke.code, world.dukcapil.slug])
+    head = client_for("opd_head", world)
+    assert head.get(url).status_code == 200
+    assert head.post(url, {"period": str(period), "population": 1000}).status_code == 302
+    assert SurveyPopulation.objects.get(opd=world.dukcapil, period=str(period)).population == 1000
+    body = _text(head.get(url).content.decode())
+    assert "1000" in body
+    refused = head.post(url, {"period": str(period), "population": -5})
+    assert refused.status_code == 200
+    assert SurveyPopulation.objects.get(opd=world.dukcapil).population == 1000
+    for persona in ("officer", "leader", "other_pemda_admin"):
+        assert client_for(persona, world).get(url).status_code == 404, persona
+
+
+def test_the_report_lists_each_service_with_skm_results_numbers(world: World, service: Any) -> None:
+    _answer_all(service)
+    desk_service = published_service(world.dukcapil_service_desk, code="skm-desk-service")
+    services.response_submit_kiosk(service=desk_service, answers={"U1": 1, "U2": 2})
+    period = _period(world)
+    with CaptureQueriesContext(connection) as queries:
+        scores = selectors.skm_scores_by_service(opd=world.dukcapil, period=period)
+    assert len(queries) <= 5
+    for each in (service, desk_service):
+        expected = selectors.skm_result(period=period, service=each).score
+        assert (scores[each.pk].n, scores[each.pk].ikm) == (expected.n, expected.ikm)
+    body = _text(client_for("leader", world).get(_report_url(world, period)).content.decode())
+    expected = selectors.skm_result(period=period, service=service)
+    name = ServiceType.objects.get(pk=service.pk).name
+    assert f"{name} 3 {expected.ikm:.2f} i {expected.mutu} · {expected.kinerja}" in body
+    xlsx = client_for("leader", world).get(_report_url(world, period, "surveys:report-xlsx"))
+    rows = list(load_workbook(io.BytesIO(xlsx.content))["Summary"].iter_rows(values_only=True))
+    desk_name = ServiceType.objects.get(pk=desk_service.pk).name
+    by_service = {row[0]: row for row in rows if row[0] in {name, desk_name}}
+    assert by_service[name][1:4] == (3, float(expected.ikm), expected.mutu)
+    assert by_service[desk_name][1] == 1
+
+
+def _design_post(weights: dict[str, str], **extra: str) -> dict[str, str]:
+    return {**{f"weight_{code}": value for code, value in weights.items()}, **extra}
+
+
+def test_the_unit_head_adds_an_unsur_and_weights_that_sum_to_one(
+    world: World, service: Any
+) -> None:
+    from melayani.surveys.models import UnitSurveyDesign
+
+    url = reverse("surveys:design", args=[world.merauke.code, world.dukcapil.slug])
+    head = client_for("opd_head", world)
+    page = head.get(url).content.decode()
+    assert 'name="weight_U9"' in page and 'value="0.1111"' in page
+    tenths = {f"U{i}": "0.1" for i in range(1, 10)}
+    # Nine tenths do not add up to 1 without the extra unsur: refused, nothing saved.
+    refused = head.post(url, _design_post(tenths))
+    assert (
+        refused.status_code == 200
+        and "The weights add up to 0.9, not 1." in refused.content.decode()
+    )
+    assert not UnitSurveyDesign.objects.exists()
+    # An extra unsur with three answers only: refused at its field.
+    short = head.post(
+        url,
+        _design_post(
+            tenths, extra1_name_id="Parkir", extra1_labels_id="a\nb\nc", extra1_weight="0.1"
+        ),
+    )
+    assert "Write exactly four answers" in short.content.decode()
+    saved = head.post(
+        url,
+        _design_post(
+            tenths,
+            extra1_name_id="Tempat parkir",
+            extra1_name_en="Parking",
+            extra1_labels_id="Buruk\nCukup\nBaik\nSangat baik",
+            extra1_weight="0.1",
+        ),
+    )
+    assert saved.status_code == 302
+    design = UnitSurveyDesign.objects.get(opd=world.dukcapil)
+    assert design.weights["U10"] == "0.1" and design.items.get().name_id == "Tempat parkir"
+    # The questionnaire now asks U10, and the result is computed with the unit's weights.
+    services.response_submit_kiosk(service=service, answers={**ALL_FOUR, "U10": 2})
+    result = selectors.skm_result(period=_period(world), opd=world.dukcapil)
+    assert result.weight_mode == "custom" and result.ikm == Decimal("95.00")
+    again = head.get(url).content.decode()
+    assert "Tempat parkir" in again and "Sangat baik" in again
+    for persona in ("officer", "leader", "other_pemda_admin"):
+        assert client_for(persona, world).get(url).status_code == 404, persona
+
+
+def test_public_page_shows_the_pemda_as_a_whole(world: World, service: Any) -> None:
+    _answer_all(service)
+    other_unit = OPDFactory(pemda=world.merauke, name="Unit Survei Lain")
+    services.response_submit_kiosk(
+        service=published_service(other_unit, code="skm-whole"), answers=ALL_FOUR
+    )
+    year = Period(local_today(world.merauke).year)
+    expected = selectors.skm_result(period=year, pemda=world.merauke)
+    assert expected.n == 4
+    url = reverse("surveys:pemda", args=[world.merauke.code])
+    body = Client().get(url).content.decode()
+    assert f'data-testid="pemda-ikm">{expected.ikm:.2f}<' in body
+    assert f"{expected.mutu} · {expected.kinerja}" in body
+    chosen = Client().get(f"{url}?period=2020").content.decode()
+    assert 'data-testid="pemda-ikm">—<' in chosen

@@ -19,6 +19,12 @@ def _unit(w: Any) -> dict[str, Any]:
     return {"pemda_code": w.merauke.code, "opd_slug": w.dukcapil.slug}
 
 
+def _plan(w: Any) -> dict[str, Any]:
+    from tests.surveys.matrix_entries import _followup
+
+    return {**_unit(w), "code": _followup(w).code}
+
+
 SURVEY_URL_KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "surveys:invitation": lambda w: {"token": "matrix-no-such-token"},
     "surveys:kiosk": _unit,
@@ -28,5 +34,10 @@ SURVEY_URL_KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "surveys:import": _unit,
     "surveys:report": _unit,
     "surveys:report-xlsx": _unit,
+    "surveys:settings": lambda w: {"pemda_code": w.merauke.code},
+    "surveys:population": _unit,
+    "surveys:design": _unit,
+    "surveys:followups": _unit,
+    "surveys:followup": _plan,
     "surveys:pemda": lambda w: {"pemda_code": w.merauke.code},
 }

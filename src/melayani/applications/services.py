@@ -293,6 +293,20 @@ def _tell(application: Application, headline: str, detail: str = "") -> None:
     )
 
 
+def applicant_tell(*, application_id: int, headline: str, detail: str = "") -> bool:
+    """Tell an application's applicant something, by the contacts they gave (after commit).
+
+    For modules further along the citizen's chain (the satisfaction survey's invitation), which
+    must not read the applicant's contact details themselves. Returns whether there was anyone
+    to tell (an application made without phone or e-mail has no one).
+    """
+    application = Application.objects.select_related("service").get(pk=application_id)
+    if not (application.applicant_email or application.applicant_phone):
+        return False
+    _tell(application, headline, detail)
+    return True
+
+
 def _as_files(files: Mapping[str, UploadedFile]) -> MultiValueDict[str, UploadedFile]:
     if isinstance(files, MultiValueDict):
         return files

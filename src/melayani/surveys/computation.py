@@ -256,5 +256,10 @@ class SampleAdequacy:
 
 
 def sample_adequacy(*, respondents: int, population: int | None) -> SampleAdequacy:
-    target = None if population is None else krejcie_morgan(population)
+    """Respondents against the Krejcie & Morgan target of ``population``.
+
+    A population of 0 means the number of service users was not set (no transactions recorded,
+    or the unit entered nothing): there is no target, and adequacy is unknown, never "met".
+    """
+    target = krejcie_morgan(population) if population else None
     return SampleAdequacy(population=population, target=target, respondents=respondents)

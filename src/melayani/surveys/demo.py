@@ -1,7 +1,8 @@
 """Demo satisfaction answers: paper forms typed in by the demo officers of Dukcapil (Merauke and
-Yogyakarta) over the last four quarters, so reports, trends and the public page have data.
+Yogyakarta) over the last four quarters, so reports, trends and the public page have data; then
+follow-up plans on the weakest unsur (one done, one in progress) made by the unit's planner.
 
-Idempotent: a service that already has answers gets none.
+Idempotent: a service that already has answers gets none; a unit that has plans gets no more.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import random
 from django.utils import timezone
 
 from melayani.catalog.models import ServiceType
-from melayani.core.models import User
-from melayani.surveys.models import SurveyResponse
+from melayani.core.models import OPD, User
+from melayani.surveys import followup_selectors, followup_services
+from melayani.surveys.models import FollowUpPlan, SurveyResponse
+from melayani.surveys.periods import QUARTER, Period
 from melayani.surveys.services import response_enter_paper
 
 # The demo officer who types the forms in, per Pemda (see core/demo.py).
 TYPISTS = {"93.01": "merauke.petugas", "34.71": "jogja.petugas"}
 PER_QUARTER = 24
+# Who plans the follow-up (``surveys.manage`` on Dukcapil), per Pemda.
+PLANNERS = {"93.01": "merauke.kadis", "34.71": "jogja.admin"}
 # Unit-level tendencies make the units differ: (low, high) answers per unsur, U1…U9.
 SKEW = (3, 4, 3, 4, 2, 3, 3, 4, 3)
 
@@ -46,3 +51,52 @@ def surveys_demo_seed() -> None:
                     response_enter_paper(
                         actor=typist, service=service, answers=answers, filled_on=day
                     )
+    for pemda_code, username in PLANNERS.items():
+        planner = User.objects.filter(username=username).first()
+        unit = OPD.objects.filter(pemda__code=pemda_code, slug="dukcapil").first()
+        if planner is not None and unit is not None:
+            _followups_seed(planner, unit, today)
+
+
+def _followups_seed(planner: User, unit: OPD, today: dt.date) -> None:
+    """Two plans on the weakest unsur: two quarters ago (done), last quarter (in progress)."""
+    if FollowUpPlan.objects.filter(opd=unit).exists():
+        return
+    due = followup_services.followup_default_due(unit.pemda)
+    for quarters_back, status in ((2, "done"), (1, "in_progress")):
+        period = Period.containing(today - dt.timedelta(days=91 * quarters_back), QUARTER)
+        weakest = [c for c in followup_selectors.followup_candidates(unit, period) if c.weakest]
+        if not weakest:
+            continue
+        plan = followup_services.followup_create(
+            actor=planner,
+            opd=unit,
+            period=period,
+            unsur=weakest[0].code,
+            action=DEMO_ACTIONS[weakest[0].code],
+            owner="Kepala Bidang Pelayanan Pendaftaran Penduduk",
+            due_on=due,
+        )
+        if status == "done":
+            followup_services.followup_transition(
+                actor=planner,
+                plan=plan,
+                to_status="done",
+                note="Dilaksanakan; foto dan surat tugas diunggah ke arsip unit.",
+            )
+        else:
+            followup_services.followup_transition(actor=planner, plan=plan, to_status="in_progress")
+
+
+# A plausible action for each unsur (demo text in Bahasa Indonesia, as a unit would write it).
+DEMO_ACTIONS = {
+    "U1": "Menyederhanakan dan menempel daftar persyaratan di loket dan situs web.",
+    "U2": "Menyusun alur layanan bergambar dan memasang papan alur di ruang tunggu.",
+    "U3": "Menambah petugas loket pada jam sibuk dan memantau waktu penyelesaian harian.",
+    "U4": "Mengumumkan bahwa layanan gratis di loket, situs web dan media sosial.",
+    "U5": "Memeriksa ulang produk layanan sebelum diserahkan kepada pemohon.",
+    "U6": "Pelatihan teknis petugas pelayanan setiap triwulan.",
+    "U7": "Pelatihan budaya pelayanan (BerAKHLAK) bagi petugas garis depan.",
+    "U8": "Memperbaiki kursi ruang tunggu dan menambah kipas angin.",
+    "U9": "Menanggapi setiap pengaduan SP4N-LAPOR! dalam lima hari kerja.",
+}

@@ -23,7 +23,7 @@ BOLD = Font(bold=True)
 
 def adequacy_label(met: bool | None) -> str:
     if met is None:
-        return _("Unknown (number of service users not known)")
+        return _("Unknown: population (number of service users) not set")
     return _("Met") if met else _("Not met")
 
 
@@ -90,6 +90,55 @@ def report_workbook(report: UnitReport) -> Workbook:
                 unsur.kinerja,
             ]
         )
+    summary.append([])
+    summary.append([_("IKM per service")])
+    summary.cell(row=summary.max_row, column=1).font = Font(bold=True, size=12)
+    summary.append([_("Service"), _("Respondents"), _("IKM"), _("Mutu"), _("Kinerja")])
+    for cell in summary[summary.max_row]:
+        cell.font = BOLD
+    for service_result in report.services:
+        score_of = service_result.score
+        summary.append(
+            [service_result.name, score_of.n, score_of.ikm, score_of.mutu, score_of.kinerja]
+        )
+    summary.append([])
+    summary.append([_("Follow-up plan (rencana tindak lanjut)")])
+    summary.cell(row=summary.max_row, column=1).font = Font(bold=True, size=12)
+    summary.append(
+        [
+            _("Code"),
+            _("Unsur"),
+            _("Action"),
+            _("Responsible"),
+            _("Due date"),
+            _("Status"),
+            _("Completed on"),
+            _("Evidence of completion"),
+        ]
+    )
+    for cell in summary[summary.max_row]:
+        cell.font = BOLD
+    for plan_row in report.followups:
+        plan = plan_row.plan
+        status = plan_row.status_label
+        if plan_row.overdue:
+            status = _("%(status)s (overdue)") % {"status": status}
+        summary.append(
+            [
+                plan.unsur,
+                plan_row.unsur_name,
+                plan.action,
+                plan.owner,
+                plan.due_on,
+                status,
+                plan.completed_on,
+                plan.evidence or None,
+            ]
+        )
+        for column in (5, 7):
+            summary.cell(row=summary.max_row, column=column).number_format = "yyyy-mm-dd"
+    if not report.followups:
+        summary.append([_("No follow-up plans.")])
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["B"].width = 44
 

@@ -8,15 +8,25 @@ token still usable, may this officer enter forms for this service) is made by th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from melayani.catalog.models import ServiceType
-from melayani.surveys.models import PROFILE_CHOICES, AgeBand, Education, Occupation, Sex
+from melayani.surveys.instrument import CODES as _STANDARD_CODES
+from melayani.surveys.models import (
+    PROFILE_CHOICES,
+    AgeBand,
+    Education,
+    Occupation,
+    PopulationSource,
+    Sex,
+    WeightModeChoice,
+)
 from melayani.surveys.services import SUGGESTION_MAX
-from melayani.surveys.web_selectors import Question, period_label
+from melayani.surveys.web_selectors import EXTRA_SLOTS, Question, period_label
 
 PROFILE_LABELS = {
     "sex": _("Sex"),
@@ -189,3 +199,181 @@ class PeriodForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         choices = [(str(p), period_label(p)) for p in periods]
         field.choices = [("", latest_label), *choices] if latest_label else choices
+
+
+# --- follow-up plans ---------------------------------------------------------------------------
+
+
+class FollowUpDetailsForm(forms.Form):
+    """What a follow-up plan says: the action, who is responsible, the due date."""
+
+    action = forms.CharField(
+        label=_("Action"),
+        help_text=_("What the unit will do to improve this unsur."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    owner = forms.CharField(
+        label=_("Responsible"),
+        help_text=_("The position responsible, e.g. Kepala Bidang Pelayanan."),
+        max_length=200,
+    )
+    due_on = forms.DateField(
+        label=_("Due date"),
+        help_text=_("A working day of the Pemda's calendar."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class FollowUpCreateForm(FollowUpDetailsForm):
+    """A new plan: first the weak unsur it answers, then its details."""
+
+    def __init__(self, *args: Any, candidates: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = []
+        for c in candidates:
+            mark = _("weakest") if c.weakest else _("mutu %(mutu)s") % {"mutu": c.mutu}
+            choices.append((c.code, f"{c.code} {c.name} — NRR {c.nrr} ({mark})"))
+        unsur = forms.ChoiceField(
+            label=_("Unsur"),
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose the unsur this plan improves.")},
+        )
+        self.fields = {"unsur": unsur, **self.fields}
+
+
+class FollowUpStatusForm(forms.Form):
+    """Move a plan on: in progress, done (with the date and the evidence) or cancelled."""
+
+    to_status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
+    completed_on = forms.DateField(
+        label=_("Completed on"),
+        help_text=_("Only when done. Leave empty for today."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("Evidence or reason"),
+        help_text=_("When done: what was done, as evidence (shown publicly). When cancelled: why."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, allowed: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(allowed)
+
+
+# --- policy: a Pemda's settings, a unit's number of service users -------------------------------
+
+
+class SkmSettingsForm(forms.Form):
+    weight_mode = forms.ChoiceField(
+        label=_("Weights"),
+        choices=WeightModeChoice.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Exact weights follow the regulation; legacy ones only reproduce old reports."),
+    )
+    population_source = forms.ChoiceField(
+        label=_("Number of service users (population for the sample size)"),
+        choices=PopulationSource.choices,
+        widget=forms.RadioSelect,
+    )
+    invitation_valid_days = forms.IntegerField(
+        label=_("Days an invitation link stays valid"), min_value=1, max_value=365
+    )
+
+
+class PopulationForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"))
+    population = forms.IntegerField(
+        label=_("Number of service users in the period"), min_value=0, max_value=100_000_000
+    )
+
+    def __init__(self, *args: Any, periods: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(p), period_label(p)) for p in periods]
+
+
+class UnitDesignForm(forms.Form):
+    """A unit's own weights for the nine unsur and up to :data:`EXTRA_SLOTS` extra unsur.
+
+    Weights are decimals that must add up to exactly 1 (e.g. ten unsur at 0.1); the service
+    checks the sum. An extra unsur needs a name, four answers (one per line, 1 → 4) and a weight.
+    """
+
+    def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.standard = [q for q in questions if q.code.upper() in _STANDARD_CODES]
+        for question in self.standard:
+            self.fields[f"weight_{question.code}"] = forms.DecimalField(
+                label=_("Weight of %(code)s %(name)s")
+                % {"code": question.code, "name": question.name},
+                min_value=Decimal("0.0001"),
+                max_value=Decimal(1),
+                max_digits=6,
+                decimal_places=4,
+            )
+        for slot in range(1, EXTRA_SLOTS + 1):
+            code = f"U{len(_STANDARD_CODES) + slot}"
+            self.fields[f"extra{slot}_name_id"] = forms.CharField(
+                label=_("%(code)s name (Bahasa Indonesia)") % {"code": code},
+                required=False,
+                max_length=200,
+            )
+            self.fields[f"extra{slot}_name_en"] = forms.CharField(
+                label=_("%(code)s name (English)") % {"code": code}, required=False, max_length=200
+            )
+            self.fields[f"extra{slot}_labels_id"] = forms.CharField(
+                label=_("%(code)s answers, one per line from 1 to 4") % {"code": code},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.fields[f"extra{slot}_weight"] = forms.DecimalField(
+                label=_("Weight of %(code)s") % {"code": code},
+                required=False,
+                min_value=Decimal("0.0001"),
+                max_value=Decimal(1),
+                max_digits=6,
+                decimal_places=4,
+            )
+
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"weight_{q.code}"] for q in self.standard]
+
+    def extra_slots(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"extra{slot}_{part}"] for part in ("name_id", "name_en", "labels_id", "weight")]
+            for slot in range(1, EXTRA_SLOTS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        extras: list[tuple[str, str, str, tuple[str, ...], Decimal]] = []
+        for slot in range(1, EXTRA_SLOTS + 1):
+            name = (data.get(f"extra{slot}_name_id") or "").strip()
+            raw_labels = data.get(f"extra{slot}_labels_id") or ""
+            labels = tuple(line.strip() for line in raw_labels.splitlines() if line.strip())
+            weight = data.get(f"extra{slot}_weight")
+            if not name and not labels and weight is None:
+                continue
+            if not name:
+                self.add_error(f"extra{slot}_name_id", _("Give the unsur a name."))
+            if len(labels) != 4:
+                self.add_error(
+                    f"extra{slot}_labels_id", _("Write exactly four answers, one per line.")
+                )
+            if weight is None:
+                self.add_error(f"extra{slot}_weight", _("Give the unsur a weight."))
+            if name and len(labels) == 4 and weight is not None:
+                code = f"U{len(_STANDARD_CODES) + slot}"  # stable: a slot keeps its code
+                name_en = (data.get(f"extra{slot}_name_en") or "").strip()
+                extras.append((code, name, name_en, labels, weight))
+        data["extras"] = extras
+        return data

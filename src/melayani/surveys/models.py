@@ -486,3 +486,104 @@ class SkmExtraAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.total}/{self.count}"
+
+
+# --- follow-up (rencana tindak lanjut) -----------------------------------------------------------
+
+
+class FollowUpStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def _followup_code() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(9)  # 72 bits, never a sequential id
+
+
+class FollowUpPlan(models.Model):
+    """A unit's planned action on a weak unsur of one survey period (rencana tindak lanjut).
+
+    ``status`` changes only through :func:`melayani.surveys.followup_services.followup_transition`
+    (an explicit state machine); every change is a :class:`FollowUpStatusChange` row and an audit
+    event. Plans are public: the Pemda's results page shows their status and due date.
+    """
+
+    tenant_field = "pemda"
+    opd_field = "opd"
+
+    code = models.CharField(_("code"), max_length=16, unique=True, default=_followup_code)
+    pemda = models.ForeignKey(
+        "core.Pemda", on_delete=models.PROTECT, related_name="+", verbose_name=_("Pemda")
+    )
+    opd = models.ForeignKey(
+        "core.OPD", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    period = models.CharField(_("survey period"), max_length=8)  # "2025", "2025-S1", "2025-Q3"
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    unsur = models.CharField(_("unsur"), max_length=8)  # U1 … U9, or a unit's extra U10 …
+    # The unsur's NRR (1–4, 4 decimals) when the plan was made: why it was chosen.
+    nrr = models.DecimalField(_("NRR when planned"), max_digits=6, decimal_places=4, null=True)
+    action = models.TextField(_("action"))
+    owner = models.CharField(_("responsible"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.PLANNED,
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence of completion"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["-period_start", "unsur", "due_on", "pk"]
+        verbose_name = _("SKM follow-up plan")
+        verbose_name_plural = _("SKM follow-up plans")
+        indexes = [
+            models.Index(fields=["pemda", "period_end"], name="followup_pemda_period"),
+            models.Index(fields=["opd", "period_start"], name="followup_opd_period"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="done", completed_on__isnull=False)
+                | (~Q(status="done") & Q(completed_on__isnull=True)),
+                name="followup_completed_on_iff_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.unsur}: {self.action[:40]}"
+
+
+class FollowUpStatusChange(models.Model):
+    """One step of a follow-up plan's history (the first one records its creation)."""
+
+    tenant_field = "plan__pemda"
+    opd_field = "plan__opd"
+
+    plan = models.ForeignKey(FollowUpPlan, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=FollowUpStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=FollowUpStatus.choices)
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"

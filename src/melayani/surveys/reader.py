@@ -228,7 +228,7 @@ def _parse(table: Iterator[Sequence[Any]], codes: Sequence[str]) -> ParsedFile:
                     RowError(
                         number,
                         code,
-                        _("%(value)r is not an answer from 1 to 4 (or blank).")
+                        _("“%(value)s” is not an answer from 1 to 4 (or blank).")
                         % {"value": _shown(cells[position[code]])},
                     )
                 )

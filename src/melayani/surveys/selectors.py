@@ -94,6 +94,11 @@ def _default_questionnaire() -> Questionnaire | None:
     return Questionnaire.objects.prefetch_related("bands").filter(is_default=True).first()
 
 
+SUM_AND_COUNT_FIELDS: tuple[str, ...] = tuple(
+    key for f in ANSWER_FIELDS for key in (f"sum_{f}", f"cnt_{f}")
+)
+
+
 def _sums() -> dict[str, Any]:
     out: dict[str, Any] = {"n": Coalesce(Sum("n"), 0)}
     for f in ANSWER_FIELDS:
@@ -212,6 +217,122 @@ def _population(
         rows = rows.filter(opd__path__startswith=opd.path)
     found = rows.aggregate(total=Sum("population"), units=Count("pk"))
     return found["total"] if found["units"] else None
+
+
+def skm_scores_over_periods(
+    *, opd: OPD, periods: Sequence[Period]
+) -> list[tuple[Period, SkmScore]]:
+    """The unit's score (with the units below it) in each of ``periods``: the report's trend.
+
+    A constant number of queries whatever the number of periods: the aggregate rows of every
+    quarter involved in one ``GROUP BY quarter_start``, the extra unsur likewise, then the design,
+    the settings and the bands once; each period sums its own quarters in Python. The numbers are
+    those :func:`skm_result` gives for each period (a test holds them equal).
+    """
+    quarters = sorted({q for p in periods for q in p.quarter_starts})
+    aggregates = SkmAggregate.objects.filter(
+        pemda_id=opd.pemda_id, opd__path__startswith=opd.path, quarter_start__in=quarters
+    )
+    grouped: Any = aggregates.order_by().values("quarter_start").annotate(**_sums())
+    by_quarter: dict[dt.date, dict[str, Any]] = {row["quarter_start"]: row for row in grouped}
+    design = (
+        UnitSurveyDesign.objects.select_related("questionnaire")
+        .prefetch_related("questionnaire__bands")
+        .filter(opd_id=opd.pk)
+        .first()
+    )
+    extra_by_quarter: dict[dt.date, dict[str, tuple[int, int]]] = defaultdict(dict)
+    if design is not None and design.weights:
+        for extra_row in (
+            SkmExtraAggregate.objects.filter(aggregate__in=aggregates)
+            .values("aggregate__quarter_start", "code")
+            .annotate(t=Sum("total"), c=Sum("count"))
+        ):
+            extra_by_quarter[extra_row["aggregate__quarter_start"]][extra_row["code"]] = (
+                int(extra_row["t"]),
+                int(extra_row["c"]),
+            )
+    settings = SkmSettings.objects.filter(pemda_id=opd.pemda_id).first()
+    mode, weights = _weights(design, settings)
+    bands, _questionnaire = _bands(design.questionnaire if design else _default_questionnaire())
+    empty: dict[str, Any] = {"n": 0, **dict.fromkeys(SUM_AND_COUNT_FIELDS, 0)}
+    out = []
+    for period in periods:
+        row = dict(empty)
+        extra: dict[str, tuple[int, int]] = {
+            code: (0, 0) for code in weights or () if code not in CODES
+        }
+        for quarter in period.quarter_starts:
+            found = by_quarter.get(quarter)
+            if found is not None:
+                for key in row:
+                    row[key] += int(found[key])
+            for code, (total, count) in extra_by_quarter.get(quarter, {}).items():
+                have = extra.get(code, (0, 0))
+                extra[code] = (have[0] + total, have[1] + count)
+        if weights is None:
+            extra = {}
+        out.append(
+            (
+                period,
+                skm_score(_tally_of(row, extra), weight_mode=mode, weights=weights, bands=bands),
+            )
+        )
+    return out
+
+
+def skm_scores_by_service(*, opd: OPD, period: Period) -> dict[int, SkmScore]:
+    """Each service's score in ``period`` for the services of ``opd`` and the units below it.
+
+    A constant number of queries: one ``GROUP BY service`` of the aggregate rows, the designs of
+    the units and their extra unsur once. Each service is scored as :func:`skm_result` scores it
+    (its unit's design if it has one, otherwise the Pemda's weight mode).
+    """
+    aggregates = SkmAggregate.objects.filter(
+        pemda_id=opd.pemda_id,
+        opd__path__startswith=opd.path,
+        quarter_start__in=period.quarter_starts,
+    )
+    grouped: Any = (
+        aggregates.order_by().values("service_id", "opd_id").annotate(**_sums()).order_by()
+    )
+    designs = {
+        d.opd_id: d
+        for d in UnitSurveyDesign.objects.filter(
+            pemda_id=opd.pemda_id, opd__path__startswith=opd.path
+        )
+        .exclude(weights={})
+        .select_related("questionnaire")
+        .prefetch_related("questionnaire__bands")
+    }
+    extra: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    if designs:
+        for extra_row in (
+            SkmExtraAggregate.objects.filter(aggregate__in=aggregates)
+            .values("aggregate__service_id", "code")
+            .annotate(t=Sum("total"), c=Sum("count"))
+        ):
+            extra[extra_row["aggregate__service_id"]][extra_row["code"]] = (
+                int(extra_row["t"]),
+                int(extra_row["c"]),
+            )
+    settings = SkmSettings.objects.filter(pemda_id=opd.pemda_id).first()
+    default_bands, _questionnaire = _bands(_default_questionnaire())
+    scores: dict[int, SkmScore] = {}
+    for service_row in grouped:
+        row: dict[str, Any] = service_row
+        design = designs.get(row["opd_id"])
+        mode, weights = _weights(design, settings)
+        bands = _bands(design.questionnaire)[0] if design is not None else default_bands
+        service_extra = {
+            code: extra[row["service_id"]].get(code, (0, 0))
+            for code in weights or ()
+            if code not in CODES
+        }
+        scores[row["service_id"]] = skm_score(
+            _tally_of(row, service_extra), weight_mode=mode, weights=weights, bands=bands
+        )
+    return scores
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,15 @@
 """Writes of the SKM: invitations, responses from every channel, imports, policy, recompute.
 
+Errors: ``PermissionError`` when the actor may not make the change (as in the other apps; the
+views answer 403); :class:`SurveyError` (a ``ValidationError`` with a stable ``code``) for bad
+input.
+
 Every function that stores answers adds them to their aggregate in the same transaction
-(:func:`melayani.surveys.aggregates.aggregates_add`) and records an audit event. Nothing here
-imports the applications or catalog apps at run time: an invitation is created from the ids in the
-``applications.completed`` event, and callers pass the ``ServiceType`` they fetched.
+(:func:`melayani.surveys.aggregates.aggregates_add`) and records an audit event. An invitation is
+created from the ids in the ``applications.completed`` event, and callers pass the
+``ServiceType`` they fetched; the one call into the applications app is
+:func:`~melayani.applications.services.applicant_tell`, which sends the invitation's link to the
+applicant without this app ever reading their contact details.
 """
 
 from __future__ import annotations
@@ -17,11 +23,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from melayani.applications.services import applicant_tell
 from melayani.audit.services import audit_record
 from melayani.core import access
 from melayani.core.events import DomainEvent
@@ -70,7 +81,7 @@ def _local_quarter(time_zone: str, moment: dt.datetime) -> dt.date:
 
 def _require(actor: User | None, action: str, opd: OPD) -> None:
     if actor is None or not access.can(actor, action, opd=opd):
-        raise PermissionDenied
+        raise PermissionError(f"{action} refused")
 
 
 def _design_codes(opd_id: int) -> list[str]:
@@ -89,7 +100,8 @@ def _answers(
     unknown = sorted(set(answers) - known)
     if unknown:
         raise SurveyError(
-            _("Unknown question(s): %(codes)s.") % {"codes": ", ".join(unknown)},
+            ngettext("Unknown question: %(codes)s.", "Unknown questions: %(codes)s.", len(unknown))
+            % {"codes": ", ".join(unknown)},
             code="unknown_question",
         )
     for code, score in answers.items():
@@ -113,12 +125,12 @@ def _profile(profile: Mapping[str, str] | None) -> dict[str, str]:
         choices = PROFILE_CHOICES.get(name)
         if choices is None:
             raise SurveyError(
-                _("Unknown respondent detail %(name)r.") % {"name": name}, code="unknown_profile"
+                _("Unknown respondent detail “%(name)s”.") % {"name": name}, code="unknown_profile"
             )
         value = (value or "").strip().lower()
         if value and value not in choices.values:
             raise SurveyError(
-                _("%(value)r is not a valid %(name)s.") % {"value": value, "name": name},
+                _("“%(value)s” is not a valid %(name)s.") % {"value": value, "name": name},
                 code="invalid_profile",
             )
         cleaned[name] = value
@@ -237,14 +249,35 @@ def invitation_create(
 
 
 def invitation_on_application_completed(event: DomainEvent) -> None:
-    """Subscriber of ``applications.completed`` (registered in ``melayani.subscriptions``)."""
+    """Subscriber of ``applications.completed`` (registered in ``melayani.subscriptions``).
+
+    Creates the transaction's one invitation and sends its link to the applicant, once: a
+    repeated event finds the invitation and sends nothing. The SKM is the unit's legal duty
+    (PermenPANRB 14/2017) about the service just received, so the link travels like the other
+    news of the application; contact for later, unrelated surveys is a separate consent.
+    """
     p = event.payload
-    invitation_create(
+    already = SurveyInvitation.objects.filter(application_id=p["application_id"]).exists()
+    invitation = invitation_create(
         application_id=p["application_id"],
         service_id=p["service_id"],
         pemda_id=p["pemda_id"],
         opd_id=p["opd_id"],
     )
+    if already:
+        return
+    applicant_tell(
+        application_id=p["application_id"],
+        headline=_("How was our service? Please rate it."),
+        detail=_("Your answer is anonymous and takes two minutes: %(url)s (valid until %(date)s)")
+        % {"url": invitation_url(invitation), "date": date_format(invitation.expires_at.date())},
+    )
+
+
+def invitation_url(invitation: SurveyInvitation) -> str:
+    """The invitation's absolute link (``SITE_URL`` + the survey page)."""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return base + reverse("surveys:invitation", kwargs={"token": invitation.token})
 
 
 # --- responses -----------------------------------------------------------------------------------
@@ -588,7 +621,7 @@ def skm_settings_set(
 ) -> SkmSettings:
     """A Pemda's weight mode (exact unless it must reproduce old reports) and population source."""
     if not access.can(actor, "pemda.manage_settings", pemda=pemda):
-        raise PermissionDenied
+        raise PermissionError("pemda.manage_settings refused")
     if weight_mode not in WeightMode.CHOOSABLE:
         raise SurveyError(_("Unknown weight mode."), code="weight_mode_invalid")
     if population_source not in PopulationSource.values:
@@ -648,9 +681,19 @@ def unit_design_set(
     if set(weights) != set(codes):
         raise SurveyError(_("Give a weight to every unsur."), code="weights_incomplete")
     try:
-        weights_custom({c: Decimal(str(w)) for c, w in weights.items()})
-    except (WeightsError, InvalidOperation) as exc:
-        raise SurveyError(str(exc), code="weights_invalid") from exc
+        decimals = {c: Decimal(str(w)) for c, w in weights.items()}
+    except InvalidOperation as exc:
+        raise SurveyError(_("Weights are decimal numbers."), code="weights_invalid") from exc
+    try:
+        weights_custom(decimals)
+    except WeightsError as exc:
+        if any(w <= 0 for w in decimals.values()):
+            message = _("Every weight must be greater than 0.")
+        else:
+            message = _("The weights add up to %(total)s, not 1.") % {
+                "total": f"{sum(decimals.values()):f}"
+            }
+        raise SurveyError(message, code="weights_invalid") from exc
     with transaction.atomic():
         questionnaire = Questionnaire.objects.get(is_default=True)
         design, _created = UnitSurveyDesign.objects.select_for_update().get_or_create(

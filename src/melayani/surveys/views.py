@@ -11,9 +11,10 @@ After each answer a thank-you screen returns to an empty form by itself, so noth
 respondent is left for the next. No sign-in is needed and no personal data is asked.
 
 Officials' pages fetch the unit through the access layer (404 for a unit outside the user's
-reach): paper entry and import with :data:`ENTER_ACTIONS`, the report with :data:`REPORT_ACTION`.
-The services check their own permission again. Views parse forms, call one service or selector,
-and render; all figures come from :func:`melayani.surveys.selectors.skm_result`.
+reach): paper entry and import with :data:`ENTER_ACTIONS`, the report and the follow-up plans
+with :data:`REPORT_ACTION` (planning needs ``surveys.manage``: 403 otherwise). The services check
+their own permission again and raise ``PermissionError``, answered 403. Views parse forms, call
+one service or selector, and render; all figures come from the selectors.
 """
 
 from __future__ import annotations
@@ -30,23 +31,38 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from melayani.core import access
 from melayani.core.models import OPD, Pemda, User
 from melayani.core.ratelimit import rate_limited
-from melayani.surveys import charts, services, web_selectors
+from melayani.surveys import (
+    charts,
+    followup_selectors,
+    followup_services,
+    selectors,
+    services,
+    web_selectors,
+)
 from melayani.surveys.exports import adequacy_label, report_workbook
 from melayani.surveys.forms import (
     PROFILE_LABELS,
+    FollowUpCreateForm,
+    FollowUpDetailsForm,
+    FollowUpStatusForm,
     ImportForm,
     KioskForm,
     PaperForm,
     PeriodForm,
+    PopulationForm,
+    SkmSettingsForm,
     SurveyForm,
+    UnitDesignForm,
 )
 from melayani.surveys.instrument import BANDS
+from melayani.surveys.models import FollowUpPlan, FollowUpStatus
 from melayani.surveys.periods import QUARTER, Period
 from melayani.surveys.web_selectors import period_label as _period_label
 
@@ -216,6 +232,8 @@ def pemda_results(request: HttpRequest, pemda_code: str) -> HttpResponse:
         if chosen is not None
         else web_selectors.latest_results_by_unit(pemda)
     )
+    # The Pemda as a whole: the chosen period, or this year so far.
+    whole = selectors.skm_result(period=chosen or Period(today.year), pemda=pemda)
     chart = None
     if rows:
         chart = charts.bar_chart(
@@ -235,6 +253,13 @@ def pemda_results(request: HttpRequest, pemda_code: str) -> HttpResponse:
             "chart": chart,
             "chosen": chosen,
             "chosen_label": _period_label(chosen) if chosen else "",
+            "whole": whole,
+            "whole_label": _period_label(whole.period),
+            "followups": followup_selectors.public_followups(
+                pemda,
+                period=chosen,
+                names={q.code: q.name for q in web_selectors.unit_questions(None)},
+            ),
             "period_form": PeriodForm(
                 initial={"period": str(chosen) if chosen else ""},
                 periods=periods,
@@ -260,11 +285,25 @@ def manage_index(request: HttpRequest, pemda_code: str) -> HttpResponse:
     every = {**enterable, **reportable}
     if not every:
         raise Http404
+    manageable = units(services.MANAGE)
     rows = [
-        {"unit": unit, "can_report": pk in reportable, "can_enter": pk in enterable}
+        {
+            "unit": unit,
+            "can_report": pk in reportable,
+            "can_enter": pk in enterable,
+            "can_manage": pk in manageable,
+        }
         for pk, unit in sorted(every.items(), key=lambda item: item[1].name)
     ]
-    return render(request, "surveys/manage_index.html", {"pemda": pemda, "rows": rows})
+    return render(
+        request,
+        "surveys/manage_index.html",
+        {
+            "pemda": pemda,
+            "rows": rows,
+            "can_settings": access.can(request.user, "pemda.manage_settings", pemda=pemda),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -292,6 +331,8 @@ def paper(request: HttpRequest, pemda_code: str, opd_slug: str) -> HttpResponse:
                 suggestion=data["suggestion"],
                 filled_on=data["filled_on"],
             )
+        except PermissionError:
+            raise PermissionDenied from None
         except services.SurveyError as error:
             form.add_service_error(error)
         else:
@@ -313,18 +354,26 @@ def import_responses(request: HttpRequest, pemda_code: str, opd_slug: str) -> Ht
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
-        report = services.responses_import(
-            actor=_actor(request),
-            service=data["service"],
-            file=upload,
-            filename=upload.name or "",
-            filled_on=data["filled_on"],
-            import_valid_rows=data["on_errors"] == "valid",
-        )
+        try:
+            report = services.responses_import(
+                actor=_actor(request),
+                service=data["service"],
+                file=upload,
+                filename=upload.name or "",
+                filled_on=data["filled_on"],
+                import_valid_rows=data["on_errors"] == "valid",
+            )
+        except PermissionError:
+            raise PermissionDenied from None
         if report.imported:
             messages.success(
                 request,
-                _("%(count)s responses were imported.") % {"count": report.imported},
+                ngettext(
+                    "%(count)s response was imported.",
+                    "%(count)s responses were imported.",
+                    report.imported,
+                )
+                % {"count": report.imported},
             )
         if report.errors and not report.imported:
             # Offer the other choice for the next upload of the same file.
@@ -416,3 +465,281 @@ def report_xlsx(request: HttpRequest, pemda_code: str, opd_slug: str) -> HttpRes
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# ----------------------------------------------------------------------------- follow-up plans
+
+#: Which form field a refusal of the follow-up services belongs to (else: the error summary).
+FOLLOWUP_ERROR_FIELDS = {
+    "action_required": "action",
+    "action_too_long": "action",
+    "owner_required": "owner",
+    "owner_too_long": "owner",
+    "due_in_past": "due_on",
+    "due_too_far": "due_on",
+    "due_not_working_day": "due_on",
+    "unsur_not_weak": "unsur",
+    "evidence_required": "note",
+    "reason_required": "note",
+    "note_too_long": "note",
+    "completed_in_future": "completed_on",
+    "completed_before_plan": "completed_on",
+}
+
+
+def _add_followup_error(form: Any, error: services.SurveyError) -> None:
+    target = FOLLOWUP_ERROR_FIELDS.get(str(error.code))
+    for message in error.messages:
+        form.add_error(target if target in form.fields else None, message)
+
+
+def _followup_unit(request: HttpRequest, pemda_code: str, opd_slug: str) -> tuple[OPD, bool]:
+    """The unit (404 unless the user may read its report) and whether the user may plan."""
+    unit = _unit_or_404(request, pemda_code, opd_slug, REPORT_ACTION, services.MANAGE)
+    return unit, access.can(request.user, services.MANAGE, opd=unit)
+
+
+@require_http_methods(["GET", "POST"])
+def followups(request: HttpRequest, pemda_code: str, opd_slug: str) -> HttpResponse:
+    """A unit's follow-up plans, and (``surveys.manage``) a new plan for a weak unsur."""
+    unit, can_manage = _followup_unit(request, pemda_code, opd_slug)
+    period, periods = _report_period(request, unit)
+    names = web_selectors.unsur_names(unit)
+    candidates = followup_selectors.followup_candidates(unit, period, names)
+    form = None
+    if can_manage and candidates:
+        form = FollowUpCreateForm(
+            request.POST or None,
+            candidates=candidates,
+            initial={"due_on": followup_services.followup_default_due(unit.pemda)},
+        )
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = followup_services.followup_create(
+                actor=_actor(request),
+                opd=unit,
+                period=period,
+                unsur=data["unsur"],
+                action=data["action"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+            )
+        except PermissionError:
+            raise PermissionDenied from None
+        except services.SurveyError as error:
+            _add_followup_error(form, error)
+        else:
+            messages.success(request, _("The follow-up plan was saved."))
+            return HttpResponseRedirect(
+                reverse("surveys:followup", args=[unit.pemda.code, unit.slug, plan.code])
+            )
+    return render(
+        request,
+        "surveys/followups.html",
+        {
+            "unit": unit,
+            "period": period,
+            "period_title": _period_label(period),
+            "period_form": PeriodForm(initial={"period": str(period)}, periods=periods),
+            "candidates": candidates,
+            "form": form,
+            "can_manage": can_manage,
+            "plans": followup_selectors.unit_followups(unit, names=names),
+        },
+    )
+
+
+def _status_choices(plan: FollowUpPlan) -> list[tuple[str, str]]:
+    allowed = followup_services.TRANSITIONS[plan.status]
+    return [(value, str(label)) for value, label in FollowUpStatus.choices if value in allowed]
+
+
+@require_http_methods(["GET", "POST"])
+def followup(request: HttpRequest, pemda_code: str, opd_slug: str, code: str) -> HttpResponse:
+    """One plan: its details and history; (``surveys.manage``) change it or move its status."""
+    unit, can_manage = _followup_unit(request, pemda_code, opd_slug)
+    plan = access.access_object(
+        request.user,
+        FollowUpPlan.objects.filter(opd=unit).select_related("pemda", "opd"),
+        REPORT_ACTION,
+        code=code,
+    )
+    is_open = plan.status in followup_services.OPEN_STATUSES
+    details_form = status_form = None
+    if can_manage and is_open:
+        details_form = FollowUpDetailsForm(
+            request.POST if request.POST.get("form") == "details" else None,
+            initial={"action": plan.action, "owner": plan.owner, "due_on": plan.due_on},
+            prefix="details",
+        )
+        status_form = FollowUpStatusForm(
+            request.POST if request.POST.get("form") == "status" else None,
+            allowed=_status_choices(plan),
+            prefix="status",
+        )
+    if request.method == "POST":
+        if details_form is None or status_form is None:
+            if not can_manage:
+                raise PermissionDenied
+            messages.error(request, _("This plan is closed."))
+            return HttpResponseRedirect(request.path)
+        try:
+            if request.POST.get("form") == "details" and details_form.is_valid():
+                data = details_form.cleaned_data
+                followup_services.followup_update(
+                    actor=_actor(request),
+                    plan=plan,
+                    action=data["action"],
+                    owner=data["owner"],
+                    due_on=data["due_on"],
+                )
+                messages.success(request, _("The plan was updated."))
+                return HttpResponseRedirect(request.path)
+            if request.POST.get("form") == "status" and status_form.is_valid():
+                data = status_form.cleaned_data
+                followup_services.followup_transition(
+                    actor=_actor(request),
+                    plan=plan,
+                    to_status=data["to_status"],
+                    note=data["note"],
+                    completed_on=data["completed_on"],
+                )
+                messages.success(request, _("The status was changed."))
+                return HttpResponseRedirect(request.path)
+        except PermissionError:
+            raise PermissionDenied from None
+        except services.SurveyError as error:
+            target = details_form if request.POST.get("form") == "details" else status_form
+            _add_followup_error(target, error)
+    names = web_selectors.unsur_names(unit)
+    row = followup_selectors.PlanRow(
+        plan,
+        unit.name,
+        names.get(plan.unsur, plan.unsur),
+        followup_selectors.local_today(unit.pemda),
+    )
+    return render(
+        request,
+        "surveys/followup.html",
+        {
+            "unit": unit,
+            "row": row,
+            "plan": plan,
+            "period_title": _period_label(Period.parse(plan.period)),
+            "history": followup_selectors.followup_history(plan),
+            "details_form": details_form,
+            "status_form": status_form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- policy
+
+
+@require_http_methods(["GET", "POST"])
+def pemda_settings(request: HttpRequest, pemda_code: str) -> HttpResponse:
+    """The Pemda's SKM policy: weights, population source, invitation validity (its admin)."""
+    pemda = _pemda_or_404(pemda_code)
+    if not access.can(request.user, "pemda.manage_settings", pemda=pemda):
+        raise Http404
+    current = services.skm_settings_of(pemda.pk)
+    form = SkmSettingsForm(
+        request.POST or None,
+        initial={
+            "weight_mode": current.weight_mode,
+            "population_source": current.population_source,
+            "invitation_valid_days": current.invitation_valid_days,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.skm_settings_set(
+                actor=_actor(request),
+                pemda=pemda,
+                weight_mode=data["weight_mode"],
+                population_source=data["population_source"],
+                invitation_valid_days=data["invitation_valid_days"],
+            )
+        except PermissionError:
+            raise PermissionDenied from None
+        except services.SurveyError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The survey settings were saved."))
+            return HttpResponseRedirect(request.path)
+    return render(request, "surveys/settings.html", {"pemda": pemda, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def population(request: HttpRequest, pemda_code: str, opd_slug: str) -> HttpResponse:
+    """The unit's number of service users per period (the Krejcie & Morgan population)."""
+    unit = _unit_or_404(request, pemda_code, opd_slug, services.MANAGE)
+    today = web_selectors.local_today(unit.pemda)
+    periods = web_selectors.period_choices(today)
+    form = PopulationForm(
+        request.POST or None,
+        periods=periods,
+        initial={"period": str(_period(request, Period.containing(today, QUARTER)))},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.population_set(
+                actor=_actor(request),
+                opd=unit,
+                period=Period.parse(data["period"]),
+                population=data["population"],
+            )
+        except PermissionError:
+            raise PermissionDenied from None
+        except services.SurveyError as error:
+            form.add_error("population", error.messages[0])
+        else:
+            messages.success(request, _("The number of service users was saved."))
+            return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "surveys/population.html",
+        {
+            "unit": unit,
+            "form": form,
+            "rows": [
+                (row, _period_label(Period.parse(row.period)))
+                for row in web_selectors.unit_populations(unit)
+            ],
+            "source": services.skm_settings_of(unit.pemda_id).get_population_source_display(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def design(request: HttpRequest, pemda_code: str, opd_slug: str) -> HttpResponse:
+    """The unit's own weights and extra unsur (``surveys.manage``); weights must sum to 1."""
+    unit = _unit_or_404(request, pemda_code, opd_slug, services.MANAGE)
+    questions = web_selectors.unit_questions(unit)
+    current = web_selectors.unit_design(unit)
+    form = UnitDesignForm(request.POST or None, questions=questions, initial=current)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        weights = {q.code: data[f"weight_{q.code}"] for q in form.standard}
+        extra = []
+        for code, name_id, name_en, labels, weight in data["extras"]:
+            weights[code] = weight
+            extra.append(services.ExtraUnsur(code, name_id, labels, name_en=name_en))
+        try:
+            services.unit_design_set(actor=_actor(request), opd=unit, weights=weights, extra=extra)
+        except PermissionError:
+            raise PermissionDenied from None
+        except services.SurveyError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The unit's questions and weights were saved."))
+            return HttpResponseRedirect(request.path)
+    return render(request, "surveys/design.html", {"unit": unit, "form": form})

@@ -26,21 +26,24 @@ from melayani.catalog.models import ServiceType
 from melayani.catalog.selectors import catalog_search
 from melayani.core import access
 from melayani.core.models import OPD, Pemda
-from melayani.surveys import selectors
+from melayani.surveys import followup_selectors, selectors
 from melayani.surveys.computation import SkmScore, round_half_up
-from melayani.surveys.instrument import UNSUR
+from melayani.surveys.instrument import CODES, UNSUR
 from melayani.surveys.models import (
     PROFILE_CHOICES,
     Channel,
     Questionnaire,
     SkmAggregate,
     SurveyInvitation,
+    SurveyPopulation,
     SurveyResponse,
+    UnitSurveyDesign,
     UnitSurveyItem,
 )
 from melayani.surveys.periods import QUARTER, SEMESTER, YEAR, Period
 
 TREND_LENGTH = {QUARTER: 8, SEMESTER: 6, YEAR: 5}
+EXTRA_SLOTS = 3  # extra unsur a unit may set on its design page (U10 … U12)
 CHOOSABLE_YEARS = 5
 
 
@@ -250,12 +253,11 @@ class TrendPoint:
 
 
 def unit_trend(opd: OPD, period: Period) -> list[TrendPoint]:
-    """The unit's IKM over ``period`` and the ones before it (one ``skm_result`` each)."""
-    points = []
-    for each in period_series(period):
-        result = selectors.skm_result(period=each, opd=opd)
-        points.append(TrendPoint(each, result.n, result.ikm, result.mutu))
-    return points
+    """The unit's IKM over ``period`` and the ones before it (a constant number of queries)."""
+    return [
+        TrendPoint(each, score.n, score.ikm, score.mutu)
+        for each, score in selectors.skm_scores_over_periods(opd=opd, periods=period_series(period))
+    ]
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,20 @@ class UnsurRow:
 
 
 @dataclass(frozen=True)
+class ServiceResult:
+    name: str
+    score: SkmScore
+
+
+def results_by_service(opd: OPD, period: Period) -> list[ServiceResult]:
+    """Each service's IKM in ``period`` (services with answers), by name; two queries or so."""
+    scores = selectors.skm_scores_by_service(opd=opd, period=period)
+    names = dict(ServiceType.objects.filter(pk__in=list(scores)).values_list("pk", "name"))
+    rows = [ServiceResult(names.get(pk, str(pk)), score) for pk, score in scores.items()]
+    return sorted(rows, key=lambda r: r.name)
+
+
+@dataclass(frozen=True)
 class UnitReport:
     opd: OPD
     period: Period
@@ -339,6 +355,8 @@ class UnitReport:
     channels: list[tuple[str, int]]
     profile: dict[str, list[ProfileCount]]
     trend: list[TrendPoint]
+    followups: list[followup_selectors.PlanRow]
+    services: list[ServiceResult]
 
 
 def unit_report(opd: OPD, period: Period) -> UnitReport:
@@ -374,4 +392,43 @@ def unit_report(opd: OPD, period: Period) -> UnitReport:
         channels=response_channels(opd, period),
         profile=respondent_profile(opd, period),
         trend=unit_trend(opd, period),
+        followups=followup_selectors.unit_followups(opd, period=period, names=names),
+        services=results_by_service(opd, period),
     )
+
+
+# --- policy ------------------------------------------------------------------------------------
+
+
+def unit_populations(opd: OPD) -> list[SurveyPopulation]:
+    """The numbers of service users a unit entered, newest period first."""
+    return sorted(
+        SurveyPopulation.objects.filter(pemda_id=opd.pemda_id, opd=opd),
+        key=lambda row: Period.parse(row.period),
+        reverse=True,
+    )
+
+
+def unit_design(opd: OPD) -> dict[str, Any]:
+    """The unit's design as the initial values of its form (exact-looking 0.1111 … when none).
+
+    Without a design of its own, the nine weights start at 0.1111 (1/9 rounded): the officer
+    adjusts them so they add up to exactly 1, or keeps the Pemda's weights by not saving.
+    """
+    design = UnitSurveyDesign.objects.filter(pemda_id=opd.pemda_id, opd=opd).first()
+    weights = design.weights if design is not None and design.weights else {}
+    initial: dict[str, Any] = {
+        f"weight_{code}": Decimal(weights[code]) if code in weights else Decimal("0.1111")
+        for code in CODES
+    }
+    if design is not None:
+        for item in design.items.order_by("order"):
+            slot = int(item.code[1:]) - len(CODES) if item.code[1:].isdigit() else 0
+            if not 1 <= slot <= EXTRA_SLOTS:
+                continue
+            initial[f"extra{slot}_name_id"] = item.name_id
+            initial[f"extra{slot}_name_en"] = item.name_en
+            initial[f"extra{slot}_labels_id"] = "\n".join(item.labels_id)
+            if item.code in weights:
+                initial[f"extra{slot}_weight"] = Decimal(weights[item.code])
+    return initial

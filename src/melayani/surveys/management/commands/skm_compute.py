@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from melayani.surveys.computation import Tally, skm_score
 from melayani.surveys.instrument import CODES, WeightMode
@@ -63,7 +64,11 @@ class Command(BaseCommand):
             shown = parsed.errors[:20]
             lines = [str(e) for e in shown]
             if len(parsed.errors) > len(shown):
-                lines.append(_("… and %(n)s more.") % {"n": len(parsed.errors) - len(shown)})
+                more = len(parsed.errors) - len(shown)
+                lines.append(
+                    ngettext("… and %(count)s more error.", "… and %(count)s more errors.", more)
+                    % {"count": more}
+                )
             self._fail("\n".join([_("The file has errors; nothing was computed:"), *lines]))
         tally = Tally.of((row.answers for row in parsed.rows), CODES)
         score = skm_score(tally, weight_mode=options["weights"])

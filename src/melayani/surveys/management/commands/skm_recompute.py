@@ -12,8 +12,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from melayani.surveys.services import aggregates_recompute
+
+
+def _aggregates(count: int) -> str:
+    return ngettext("%(count)s aggregate", "%(count)s aggregates", count) % {"count": count}
+
+
+def _responses(count: int) -> str:
+    return ngettext("%(count)s response", "%(count)s responses", count) % {"count": count}
 
 
 class Command(BaseCommand):
@@ -27,8 +36,11 @@ class Command(BaseCommand):
         if not options["check"]:
             rebuilt = aggregates_recompute()
             self.stdout.write(
-                _("Rebuilt %(buckets)s aggregate(s) from %(responses)s response(s).")
-                % {"buckets": rebuilt.buckets, "responses": rebuilt.responses}
+                _("Rebuilt %(buckets)s from %(responses)s.")
+                % {
+                    "buckets": _aggregates(rebuilt.buckets),
+                    "responses": _responses(rebuilt.responses),
+                }
             )
         report = aggregates_recompute(check_only=True)
         elapsed = time.perf_counter() - started
@@ -38,6 +50,10 @@ class Command(BaseCommand):
                 % {"where": report.mismatch}
             )
         self.stdout.write(
-            _("OK: %(buckets)s aggregate(s) match %(responses)s response(s) (%(s).1f s).")
-            % {"buckets": report.buckets, "responses": report.responses, "s": elapsed}
+            _("OK: %(buckets)s match %(responses)s (%(s).1f s).")
+            % {
+                "buckets": _aggregates(report.buckets),
+                "responses": _responses(report.responses),
+                "s": elapsed,
+            }
         )
