@@ -184,8 +184,10 @@ def test_every_citizen_visible_change_is_told(
         services.application_return(actor=officer, application=app, reason="KTP buram")
         services.application_resubmit(application=app, data={}, files={"ktp": pdf()})
         services.application_complete(actor=officer, application=app)
-    assert len(mailoutbox) == 6
+    # Six changes, then the satisfaction survey's invitation that completion sets off.
+    assert len(mailoutbox) == 7
     assert "KTP buram" in mailoutbox[3].body
+    assert "/survei/i/" in mailoutbox[6].body
     assert app.documents.count() == 2
 
 
