@@ -23,8 +23,9 @@ class SavedFiles:
     def __init__(self) -> None:
         self._saved: list[tuple[Storage, str]] = []
 
-    def note(self, storage: Storage, name: str) -> None:
-        self._saved.append((storage, name))
+    def note(self, storage: Storage, name: str | None) -> None:
+        if name:  # a FieldFile's name is None until something was saved
+            self._saved.append((storage, name))
 
     def remove_all(self) -> None:
         for storage, name in reversed(self._saved):
