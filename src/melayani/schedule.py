@@ -28,4 +28,18 @@ SCHEDULE: tuple[Job, ...] = (
         "melayani.applications.tasks.applications_escalate_task",
         timedelta(minutes=15),
     ),
+    # Complaints: auto-close after the quiet period; escalate overdue stages (head, Inspektorat).
+    Job(
+        "complaints-escalate",
+        "melayani.complaints.tasks.complaints_escalate_task",
+        timedelta(minutes=15),
+    ),
+    # UU PDP retention: anonymise or delete personal data past its period (aggregates stay).
+    Job("privacy-retention", "melayani.privacy.tasks.privacy_retention_task", timedelta(hours=6)),
+    # Reform evaluation: escalate action-plan items (rencana aksi) past their due date.
+    Job(
+        "evaluation-escalate",
+        "melayani.evaluation.tasks.evaluation_escalate_task",
+        timedelta(hours=1),
+    ),
 )

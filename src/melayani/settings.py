@@ -105,9 +105,13 @@ INSTALLED_APPS = [
     "melayani.core",
     "melayani.audit",
     "melayani.workcalendar",
+    "melayani.privacy",
     "melayani.catalog",
     "melayani.applications",
     "melayani.surveys",
+    "melayani.complaints",
+    "melayani.evaluation",
+    "melayani.monitoring",
     "ninja",
     "melayani.api",
 ]

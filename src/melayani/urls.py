@@ -20,7 +20,11 @@ urlpatterns = [
     path("audit/", include("melayani.audit.urls")),
     path("calendar/", include("melayani.workcalendar.urls")),
     path("", include("melayani.applications.urls")),
+    path("", include("melayani.complaints.urls")),
     path("layanan/", include("melayani.catalog.urls")),
     path("kerja/", include("melayani.applications.workbench_urls")),
     path("survei/", include("melayani.surveys.urls")),
+    path("evaluasi/", include("melayani.evaluation.urls")),
+    path("monitoring/", include("melayani.monitoring.urls")),
+    path("data-pribadi/", include("melayani.privacy.urls")),
 ]

@@ -24,8 +24,11 @@ from melayani.audit.services import audit_record
 from melayani.core import access, services
 from melayani.core.models import OPD, Pemda, Role, RoleAssignment
 from tests.api.matrix_entries import API_OBJECT_TYPES, API_URL_KWARGS
+from tests.complaints.matrix_entries import COMPLAINT_OBJECT_TYPES, COMPLAINT_URL_KWARGS
 from tests.conftest import PERSONA_NAMES, World
 from tests.core.factories import UserFactory
+from tests.evaluation.matrix_entries import EVALUATION_OBJECT_TYPES, EVALUATION_URL_KWARGS
+from tests.privacy.matrix_entries import PRIVACY_OBJECT_TYPES, PRIVACY_URL_KWARGS
 from tests.surveys.matrix_entries import SURVEY_OBJECT_TYPES
 from tests.surveys.web_matrix_entries import SURVEY_URL_KWARGS
 
@@ -424,8 +427,14 @@ OBJECT_TYPES.update(
 
 URL_KWARGS.update(API_URL_KWARGS)
 URL_KWARGS.update(SURVEY_URL_KWARGS)
+URL_KWARGS.update(PRIVACY_URL_KWARGS)
+URL_KWARGS.update(COMPLAINT_URL_KWARGS)
 OBJECT_TYPES.update(API_OBJECT_TYPES)
 OBJECT_TYPES.update(SURVEY_OBJECT_TYPES)
+OBJECT_TYPES.update(PRIVACY_OBJECT_TYPES)
+OBJECT_TYPES.update(COMPLAINT_OBJECT_TYPES)
+URL_KWARGS.update(EVALUATION_URL_KWARGS)
+OBJECT_TYPES.update(EVALUATION_OBJECT_TYPES)
 
 
 def test_citizens_reach_only_what_they_own(world: World) -> None:

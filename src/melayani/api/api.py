@@ -102,6 +102,10 @@ def _register_routers() -> None:
     api.add_router("/", catalog.router)
     api.add_router("/", applications.router)
     api.add_router("/officer/", officer.router, auth=officer_auth)
+    from melayani.complaints import api as complaints_api
+
+    api.add_router("/", complaints_api.public_router)
+    api.add_router("/officer/", complaints_api.officer_router, auth=officer_auth)
 
 
 _register_routers()

@@ -23,13 +23,18 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from melayani.core.masking import mask_phone
+from melayani.privacy.selectors import message_allowed
 
 logger = logging.getLogger(__name__)
 
 
 @runtime_checkable
 class MessageSender(Protocol):
-    """A short-message channel (SMS, WhatsApp). ``to`` is an E.164 phone number."""
+    """A short-message channel (SMS, WhatsApp). ``to`` is an E.164 phone number.
+
+    A gateway may say which channel it is with a ``channel`` attribute (``"sms"`` when absent);
+    WhatsApp is an optional feature, so its messages go only to numbers with consent in force
+    (:func:`melayani.privacy.selectors.message_allowed`)."""
 
     def send(self, *, to: str, text: str) -> None: ...
 
@@ -87,7 +92,9 @@ class Notice:
     sms: str
 
 
-def application_notify(*, email: str, phone: str, notice: Notice) -> None:
+def application_notify(
+    *, email: str, phone: str, notice: Notice, pemda_id: int | None = None
+) -> None:
     """Send ``notice`` by e-mail and short message once the current transaction commits."""
     email, phone = email or "", phone or ""
     if not email and not phone:
@@ -99,9 +106,13 @@ def application_notify(*, email: str, phone: str, notice: Notice) -> None:
                 send_mail(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, [email])
             except Exception:
                 logger.exception("application e-mail could not be sent")
-        if phone:
+        sender = message_sender()
+        channel = getattr(sender, "channel", "sms")
+        if phone and not message_allowed(pemda=pemda_id, channel=channel, to=phone):
+            logger.info("%s message not sent (no consent) to %s", channel, mask_phone(phone))
+        elif phone:
             try:
-                message_sender().send(to=phone, text=notice.sms)
+                sender.send(to=phone, text=notice.sms)
             except Exception:
                 logger.exception("application message could not be sent to %s", mask_phone(phone))
 

@@ -289,6 +289,7 @@ def _tell(application: Application, headline: str, detail: str = "") -> None:
         email=application.applicant_email,
         phone=application.applicant_phone,
         notice=Notice(subject=subject, body="\n".join(lines), sms=sms[:480]),
+        pemda_id=application.pemda_id,
     )
 
 

@@ -374,22 +374,34 @@ class Applicant:
     email: str
     address: str
     unmasked: bool
+    contacts_whole: bool = False
 
 
 def _may_unmask(request: HttpRequest, application: Application) -> bool:
     return access.can(request.user, "personal_data.view_unmasked", pemda=application.pemda_id)
 
 
-def _audit_unmasked(request: HttpRequest, application: Application) -> None:
-    """Every unmasked view of an applicant's NIK is written to the audit trail."""
-    from melayani.audit.services import audit_record
+def _log_unmasked(request: HttpRequest, application: Application, applicant: Applicant) -> None:
+    """Every view of unmasked personal data goes to the access log (the NIK when the role may
+    see it whole; contacts and address for those who handle the application)."""
+    from melayani.privacy.services import unmasked_read_record
 
-    audit_record(
+    shown = {
+        "applicant_nik": applicant.unmasked,
+        "applicant_phone": bool(application.applicant_phone) and applicant.contacts_whole,
+        "applicant_email": bool(application.applicant_email) and applicant.contacts_whole,
+        "applicant_address": bool(applicant.address),
+        # Personal answers (NIK, phone, e-mail, address fields) are shown by the same rules.
+        "answers_private": bool(application.answers_private)
+        and (applicant.contacts_whole or applicant.unmasked),
+    }
+    unmasked_read_record(
         actor=cast(User, request.user),
-        action="personal_data.viewed_unmasked",
-        target=application,
         pemda=application.pemda,
-        context={"field": "applicant_nik", "tracking_code": application.tracking_code},
+        target=application,
+        fields=[name for name, whole in shown.items() if whole],
+        surface="workbench.detail",
+        context={"tracking_code": application.tracking_code},
     )
 
 
@@ -397,6 +409,13 @@ def _masked(value: str, masker: Callable[[str], str], *, show: bool) -> str:
     if not value:
         return ""
     return value if show else masker(value)
+
+
+def _declared(application: Application, field: str, *, show: bool) -> str:
+    from melayani.privacy.inventory import masked_value
+
+    value = getattr(application, field) or ""
+    return value if show or not value else masked_value(application, field)
 
 
 def _address_text(value: Any) -> str:
@@ -412,11 +431,13 @@ def _applicant(request: HttpRequest, application: Application, *, handles: bool)
     unmasked = bool(application.applicant_nik) and _may_unmask(request, application)
     return Applicant(
         name=application.applicant_name,
-        nik=_masked(application.applicant_nik or "", mask_nik, show=unmasked),
-        phone=_masked(application.applicant_phone, mask_phone, show=handles),
-        email=_masked(application.applicant_email, mask_email, show=handles),
+        # Masked as the personal-data inventory declares (applications/personal_data.py).
+        nik=_declared(application, "applicant_nik", show=unmasked),
+        phone=_declared(application, "applicant_phone", show=handles),
+        email=_declared(application, "applicant_email", show=handles),
         address=application.applicant_address if handles else "",
         unmasked=unmasked,
+        contacts_whole=handles,
     )
 
 
@@ -481,8 +502,7 @@ def _detail_context(
             {"transition": transition, "form": form, "quick": isinstance(form, EmptyForm)}
         )
     applicant = _applicant(request, application, handles=handles)
-    if applicant.unmasked:
-        _audit_unmasked(request, application)
+    _log_unmasked(request, application, applicant)
     return {
         "application": application,
         "code": tracking_code_display(application.tracking_code),
@@ -578,6 +598,16 @@ def document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
         handle = doc.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
+    from melayani.privacy.services import unmasked_read_record
+
+    unmasked_read_record(
+        actor=request.user,
+        pemda=application.pemda,
+        target=doc,
+        fields=["file"],
+        surface="workbench.document",
+        context={"tracking_code": application.tracking_code},
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

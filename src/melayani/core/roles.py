@@ -40,8 +40,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("calendar.manage", _("Manage local days off and office hours")),
     ActionSpec("aggregates.view", _("See aggregate statistics"), read_only=True),
     ActionSpec("personal_data.view_unmasked", _("See personal data unmasked")),
+    ActionSpec("privacy.manage", _("Handle data-subject requests, breaches and retention")),
     ActionSpec("reform.manage", _("Run the reform evaluation cycle")),
     ActionSpec("reform.verify", _("Verify reform self-assessments")),
+    ActionSpec("reform.answer", _("Answer a unit's reform self-assessment questions")),
+    ActionSpec("reform.instruments", _("Edit evaluation instruments (national reference data)")),
     ActionSpec("catalog.manage", _("Draft and publish services, standards and pledges")),
     ActionSpec("services.view", _("See applications"), read_only=True),
     ActionSpec("surveys.enter", _("Enter paper survey forms and import survey files")),
@@ -68,6 +71,7 @@ ROLES: tuple[RoleSpec, ...] = (
             "complaints.handle",
             "surveys.enter",
             "surveys.view",
+            "reform.answer",
         ),
     ),
     RoleSpec(
@@ -85,6 +89,7 @@ ROLES: tuple[RoleSpec, ...] = (
             "surveys.enter",
             "surveys.manage",
             "surveys.view",
+            "reform.answer",
         ),
     ),
     RoleSpec(
@@ -142,7 +147,13 @@ ROLES: tuple[RoleSpec, ...] = (
         "dpo",
         _("Data protection officer"),
         "pemda",
-        (*_READ, "people.view", "audit.view_events", "personal_data.view_unmasked"),
+        (
+            *_READ,
+            "people.view",
+            "audit.view_events",
+            "personal_data.view_unmasked",
+            "privacy.manage",
+        ),
         requires_two_factor=True,
     ),
     RoleSpec("regional_leader", _("Regional leader"), "pemda", (*_READ, "people.view")),
@@ -158,7 +169,11 @@ ROLES: tuple[RoleSpec, ...] = (
         _("Platform administrator"),
         "platform",
         # Platform staff run the platform; they do not read citizens' personal data.
-        tuple(a.code for a in ACTIONS if a.code != "personal_data.view_unmasked"),
+        tuple(
+            a.code
+            for a in ACTIONS
+            if a.code not in ("personal_data.view_unmasked", "privacy.manage")
+        ),
         requires_two_factor=True,
     ),
 )

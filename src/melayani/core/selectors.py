@@ -117,20 +117,16 @@ def user_nik_for(*, viewer: Any, subject: User, pemda: Pemda | None = None) -> s
     """The subject's NIK as ``viewer`` may see it: whole for the person themself and for roles
     that need it (``personal_data.view_unmasked`` in that Pemda), masked for everyone else.
     Every unmasked view by an official is written to the audit trail."""
-    from melayani.audit.services import audit_record
     from melayani.core.masking import mask_nik
+    from melayani.privacy.services import unmasked_read_record
 
     if not subject.nik:
         return ""
     if getattr(viewer, "pk", None) == subject.pk:
         return subject.nik
     if pemda is not None and access.can(viewer, "personal_data.view_unmasked", pemda=pemda):
-        audit_record(
-            actor=viewer,
-            action="personal_data.viewed_unmasked",
-            target=subject,
-            pemda=pemda,
-            context={"field": "nik"},
+        unmasked_read_record(
+            actor=viewer, pemda=pemda, target=subject, fields=["nik"], surface="core.user_nik"
         )
         return subject.nik
     return mask_nik(subject.nik)

@@ -96,6 +96,22 @@ def officer_view(user: User, application: Application) -> dict[str, Any]:
     address in full only for those who handle it (they must reach the applicant)."""
     handles = access.can(user, "services.handle", opd=application.opd)
     phone, email = application.applicant_phone, application.applicant_email
+    if handles:
+        from melayani.privacy.services import unmasked_read_record
+
+        shown = {
+            "applicant_phone": bool(phone),
+            "applicant_email": bool(email),
+            "answers_private": bool(application.answers_private),
+        }
+        unmasked_read_record(
+            actor=user,
+            pemda=application.pemda,
+            target=application,
+            fields=[name for name, whole in shown.items() if whole],
+            surface="api.application",
+            context={"tracking_code": application.tracking_code},
+        )
     answers = {
         a.key: _masked_answer(a.value, a.field_type, handles=handles) if a.is_personal else a.value
         for a in application_answers(application)
