@@ -7,10 +7,12 @@ and officials of Kota Yogyakarta (another Pemda, who must never see Merauke's pr
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
 
 from melayani.core.models import OPD, Pemda, User
 from tests.core.factories import OPDFactory, UserFactory, assign
@@ -27,6 +29,20 @@ def ensure_reference_data() -> None:
     roles_sync_builtin()
     if Pemda.objects.count() < 546:
         pemda_sync_from_regions()
+    # Rows that data migrations write (a transactional test's flush removes them too).
+    for module, function, model in DATA_MIGRATIONS:
+        if not django_apps.get_model(model).objects.exists():
+            getattr(importlib.import_module(module), function)(django_apps, None)
+
+
+DATA_MIGRATIONS = (
+    (
+        "melayani.complaints.migrations.0002_national_deadline_rules",
+        "add_rules",
+        "complaints.DeadlineRule",
+    ),
+    ("melayani.surveys.migrations.0002_questionnaire_14_2017", "seed", "surveys.Questionnaire"),
+)
 
 
 @pytest.fixture(scope="session")
