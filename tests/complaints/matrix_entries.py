@@ -18,8 +18,8 @@ from typing import Any
 from django.utils import timezone
 
 MATRIX_CODE = "ZZZZZZZZZZ"  # a code that exists nowhere: reporter pages answer "track first"
-COORDINATORS = {"complaint_coordinator", "platform_admin"}
-UNIT_HANDLERS = {"opd_head", "liaison", "platform_admin"}
+COORDINATORS = {"complaint_coordinator"}
+UNIT_HANDLERS = {"opd_head", "liaison"}
 SHARED_IN_PEMDA = {
     "officer",
     "opd_head",

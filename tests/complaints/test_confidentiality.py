@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 NAME = "Markus Wambrauw Namarahasia"
 TEXT_MARK = "TEKSMARKER"
 TITLE_MARK = "JUDULMARKER"
-OPENERS = {"complaint_coordinator", "platform_admin", "opd_head", "liaison"}
+OPENERS = {"complaint_coordinator", "opd_head", "liaison"}
 INTEGRITY = {"inspector"}
 
 
@@ -73,7 +73,7 @@ def cases(cw: World) -> list[Case]:
             "anonim",
             _make(cw, "anonim", is_anonymous="on"),
             OPENERS,
-            {"complaint_coordinator", "platform_admin"},
+            {"complaint_coordinator"},
             True,
         ),
         Case("rahasia", _make(cw, "rahasia", is_confidential="on"), OPENERS, OPENERS, False),

@@ -386,7 +386,7 @@ def _application_child(name: str) -> Callable[[World], Any]:
 
 
 CATALOG_MANAGERS = {"opd_head", "pemda_admin", "platform_admin"}
-APPLICATION_VIEWERS = {"officer", "opd_head", "pemda_admin", "inspector", "platform_admin"}
+APPLICATION_VIEWERS = {"officer", "opd_head", "pemda_admin", "inspector"}
 OBJECT_TYPES.update(
     {
         "catalog.servicetype": (_service, "catalog.manage", CATALOG_MANAGERS),

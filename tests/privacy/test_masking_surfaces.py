@@ -20,9 +20,10 @@ from tests.privacy.factories import EMAIL, NIK, PHONE, citizen_application
 
 pytestmark = pytest.mark.django_db
 WHOLE = (NIK, PHONE, "0812-3456-7890", "081234567890", EMAIL, "PDPALAMATRAHASIA")
-# Platform administrators hold every action but the two personal-data ones, so they also
-# handle applications; what they see whole is logged like anyone's.
-HANDLERS = {"officer", "opd_head", "platform_admin"}
+# Platform administrators hold none of the actions that show a citizen's case whole
+# (core.roles.PLATFORM_EXCLUDED): only the unit's own officials see contacts whole, and that
+# is logged.
+HANDLERS = {"officer", "opd_head"}
 
 
 def _body(response) -> str:

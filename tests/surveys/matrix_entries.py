@@ -139,7 +139,7 @@ AGGREGATE_VIEWERS = {
     "kemenpanrb_evaluator",
     "platform_admin",
 }
-RESPONSE_VIEWERS = {"opd_head", "pemda_admin", "inspector", "platform_admin"}
+RESPONSE_VIEWERS = {"opd_head", "pemda_admin", "inspector"}
 SHARED_IN_PEMDA = {
     "officer",
     "opd_head",

@@ -59,6 +59,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 _READ = ("pemda.view", "opd.view", "aggregates.view")
 
+#: Actions a platform administrator does not hold: each shows citizens' personal data whole.
+PLATFORM_EXCLUDED = frozenset(
+    {
+        "personal_data.view_unmasked",
+        "privacy.manage",
+        "services.view",
+        "services.handle",
+        "services.supervise",
+        "complaints.coordinate",
+        "complaints.handle",
+        "complaints.view_integrity",
+        "surveys.view",
+    }
+)
+
 ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
         "opd_officer",
@@ -168,12 +183,10 @@ ROLES: tuple[RoleSpec, ...] = (
         "platform_admin",
         _("Platform administrator"),
         "platform",
-        # Platform staff run the platform; they do not read citizens' personal data.
-        tuple(
-            a.code
-            for a in ACTIONS
-            if a.code not in ("personal_data.view_unmasked", "privacy.manage")
-        ),
+        # Platform staff run the platform; they do not read citizens' personal data, so they
+        # hold none of the actions that open a citizen's case whole (PLATFORM_EXCLUDED): those
+        # stay with the Pemda's own officials.
+        tuple(a.code for a in ACTIONS if a.code not in PLATFORM_EXCLUDED),
         requires_two_factor=True,
     ),
 )
