@@ -181,6 +181,12 @@ if _engine == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The busiest fixed reads run as server-side prepared statements on PostgreSQL
+# (melayani.core.prepared); turn off behind a pooler that cannot keep them.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", True)
+if _engine == "django.db.backends.postgresql" and DATABASE_PREPARED_STATEMENTS:
+    # Django's own cursors bind on the client and are never prepared; only those cursors do.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -21,18 +21,20 @@ def track(client: Client, code: str, contact: str):  # type: ignore[no-untyped-d
     )
 
 
-def test_track_is_two_narrow_queries(
+def test_track_is_one_narrow_query(
     client: Client, service: ServiceType, django_assert_num_queries
 ) -> None:
     code = submit(client, service, submission()).json()["tracking_code"]
-    with django_assert_num_queries(2) as captured:  # the application, its public timeline
+    with django_assert_num_queries(1) as captured:  # the application with its public timeline
         response = track(client, code, PERSONAL["applicant_phone"])
     assert response.status_code == 200
-    [lookup, timeline] = (q["sql"] for q in captured.captured_queries)
-    # Encrypted columns are neither read nor decrypted; the timeline needs no working clock.
+    [lookup] = (q["sql"] for q in captured.captured_queries)
+    # Encrypted columns are neither read nor decrypted; the timeline needs no working clock;
+    # internal events are left out in the join itself.
     for column in ("applicant_nik", "applicant_address", "answers_private", "answers"):
         assert f'"{column}"' not in lookup
-    assert "calendar" not in timeline
+    assert "calendar" not in lookup and "visible_to_citizen" in lookup
+    assert [e["action"] for e in response.json()["timeline"]] == ["submit"]
 
 
 def test_a_submission_is_one_read_and_three_inserts(
@@ -74,3 +76,32 @@ def test_a_prepared_query_refuses_a_lookup_that_rewrites_its_value() -> None:
     )
     with pytest.raises(ImproperlyConfigured):
         query.rows(email="a_b@example.com")
+
+
+@pytest.mark.postgres
+def test_a_prepared_query_is_planned_once_per_connection_on_postgresql(
+    client: Client, service: ServiceType, settings
+) -> None:
+    from django.db import connection
+
+    from melayani.applications.selectors import application_public_status
+
+    code = submit(client, service, submission()).json()["tracking_code"]
+    application = Application.objects.get(tracking_code=code)
+    seen = {
+        application_public_status(tracking_code=code, contact=PERSONAL["applicant_phone"])
+        for _ in range(8)
+    }
+    # The same answer each time, with aware times equal to the stored ones.
+    [status] = seen
+    assert status.submitted_at == application.submitted_at and status.submitted_at.tzinfo
+    assert [e[1] for e in status.events] == ["submit"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("applications_application" in s and "visible_events" in s for s in statements)
+    # Turned off (for a pooler that cannot keep them), the same query runs unprepared.
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    assert (
+        application_public_status(tracking_code=code, contact=PERSONAL["applicant_phone"]) == status
+    )

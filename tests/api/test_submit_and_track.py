@@ -165,3 +165,26 @@ def test_track_wrong_contact_or_code_is_not_found(client: Client, service: Servi
         assert response.json()["error"]["code"] == "not_found"
     response = track(client, "not-a-code!", PERSONAL["applicant_phone"])
     assert response.status_code == 422
+
+
+def test_track_shows_visible_events_in_order_and_hides_internal_ones(
+    client: Client, service: ServiceType, api_world: World
+) -> None:
+    from melayani.applications import services as application_services
+    from melayani.applications.models import ApplicationEvent
+
+    code = submit(client, service, submission()).json()["tracking_code"]
+    application = Application.objects.get(tracking_code=code)
+    officer = api_world["officer"]
+    application_services.application_verify(actor=officer, application=application)
+    application_services.application_note_add(
+        actor=officer, application=application, text="INTERNALNOTE", visible_to_citizen=False
+    )
+    application_services.application_start(actor=officer, application=application)
+    body = track(client, code, PERSONAL["applicant_phone"]).json()
+    assert [e["action"] for e in body["timeline"]] == ["submit", "verify", "start"]
+    assert "INTERNALNOTE" not in json.dumps(body) and body["status"] == "in_process"
+    # Without any citizen-visible event the status is still found, with an empty timeline.
+    ApplicationEvent.objects.filter(application=application).update(visible_to_citizen=False)
+    body = track(client, code, PERSONAL["applicant_phone"]).json()
+    assert body["status"] == "in_process" and body["timeline"] == []

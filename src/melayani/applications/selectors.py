@@ -7,14 +7,15 @@ the phone or e-mail they gave. A wrong code and a wrong contact look the same.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,9 @@ class PublicStatus:
     due_at: dt.datetime | None
     completed_at: dt.datetime | None
     product_ready_at: dt.datetime | None
+    # The citizen-visible timeline rows (``_EVENT_COLUMNS``) when read with the status; None:
+    # not read yet (``application_timeline`` then queries them).
+    events: tuple[tuple[Any, ...], ...] | None = field(default=None, compare=False)
 
     @property
     def status_label(self) -> str:
@@ -137,6 +141,9 @@ _PUBLIC_STATUS_COLUMNS = (
 
 
 def _public_status_query(*, by_email: bool) -> PreparedValuesQuery:
+    """The status with its citizen-visible events, one row per event (a LEFT JOIN: an
+    application without such events gives one row whose event columns are empty)."""
+
     def build(code: str, contact: str) -> QuerySet[Any]:
         queryset = Application.objects.filter(tracking_code=code)
         if by_email:  # stored in lower case; LOWER() so that older rows match too
@@ -145,7 +152,15 @@ def _public_status_query(*, by_email: bool) -> PreparedValuesQuery:
             )
         else:
             queryset = queryset.filter(applicant_phone=contact)
-        return queryset.order_by().values_list(*_PUBLIC_STATUS_COLUMNS)
+        return (
+            queryset.alias(
+                visible_events=FilteredRelation(
+                    "events", condition=Q(events__visible_to_citizen=True)
+                )
+            )
+            .order_by("visible_events__created_at", "visible_events__pk")
+            .values_list(*_PUBLIC_STATUS_COLUMNS, *(f"visible_events__{c}" for c in _EVENT_COLUMNS))
+        )
 
     return PreparedValuesQuery(build, code=str, contact=str)
 
@@ -168,7 +183,9 @@ def application_public_status(*, tracking_code: str, contact: str) -> PublicStat
     rows = query.rows(code=code, contact=wanted)
     if not rows:
         raise Application.DoesNotExist
-    return PublicStatus(*rows[0])
+    width = len(_PUBLIC_STATUS_COLUMNS)
+    events = tuple(row[width:] for row in rows if row[width] is not None)
+    return dataclasses.replace(PublicStatus(*rows[0][:width]), events=events)
 
 
 def application_by_tracking_code(tracking_code: str) -> Application:
@@ -203,7 +220,9 @@ def application_timeline(
     application: Application | PublicStatus, *, for_citizen: bool
 ) -> list[TimelineEntry]:
     """The timeline, oldest first; the applicant sees only citizen-visible events, no names."""
-    if for_citizen:
+    if for_citizen and isinstance(application, PublicStatus) and application.events is not None:
+        rows = list(application.events)  # read with the status, in the same query
+    elif for_citizen:
         rows = _CITIZEN_TIMELINE.rows(application_id=application.pk)
     else:  # officers also see internal events, and who acted
         rows = list(
