@@ -18,7 +18,6 @@ open the due moment is unknown and ``due_at`` is empty.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import uuid
@@ -66,7 +65,13 @@ from melayani.catalog.models import FieldType, PublicationStatus, ServiceStandar
 from melayani.core import access
 from melayani.core.events import publish
 from melayani.core.fields import nik_blind_index
-from melayani.core.models import IdempotencyKey, RoleAssignment, User
+from melayani.core.idempotency import (
+    key_answer,
+    key_reserve,
+    stored_response,
+    submission_fingerprint,
+)
+from melayani.core.models import RoleAssignment, User
 from melayani.core.storage import SavedFiles, files_kept_on_commit
 from melayani.workcalendar.clock import ClockStopped, DeadlineUnit, Pause
 from melayani.workcalendar.selectors import clock_for_pemda
@@ -339,23 +344,9 @@ def published_standard(service: ServiceType) -> ServiceStandard:
     return standard
 
 
-def _fingerprint(
-    service: ServiceType, keys: list[str], data: Mapping[str, Any], files: Mapping[str, Any]
-) -> str:
-    getlist = getattr(data, "getlist", None)
-    values = {}
-    for key in sorted(keys):
-        if getlist is not None:
-            values[key] = [str(v) for v in getlist(key)]
-        elif key in data:
-            values[key] = [str(data[key])]
-    uploads = {
-        key: [getattr(files[key], "name", ""), getattr(files[key], "size", 0)]
-        for key in sorted(keys)
-        if key in files
-    }
-    raw = json.dumps({"service": service.pk, "data": values, "files": uploads}, sort_keys=True)
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _fingerprint(service: ServiceType, data: Mapping[str, Any], files: Mapping[str, Any]) -> str:
+    uploads = {key: [files[key]] for key in files}
+    return submission_fingerprint({"service": service.pk}, data, uploads)
 
 
 def _idempotency_scope(service: ServiceType) -> str:
@@ -363,19 +354,13 @@ def _idempotency_scope(service: ServiceType) -> str:
 
 
 def _replay(scope: str, key: str, fingerprint: str) -> Application | None:
-    stored = IdempotencyKey.objects.filter(scope=scope, key=key).first()
-    if stored is None:
-        return None
-    if stored.fingerprint != fingerprint:
-        raise ValidationError(
-            {
-                "idempotency_key": ValidationError(
-                    _("This key was already used for a different application."),
-                    code="idempotency_key_reused",
-                )
-            }
-        )
-    return Application.objects.get(pk=stored.response["application_id"])
+    response = stored_response(
+        scope,
+        key,
+        fingerprint,
+        reused_message=_("This key was already used for a different application."),
+    )
+    return Application.objects.get(pk=response["application_id"]) if response else None
 
 
 def _store_document(
@@ -416,7 +401,7 @@ def application_submit(
     form = application_form_class(standard)(data=data, files=_as_files(files))
     scope = _idempotency_scope(service)
     key = (idempotency_key or "").strip()[:200]
-    fingerprint = _fingerprint(service, list(form.fields), data, files) if key else ""
+    fingerprint = _fingerprint(service, data, files) if key else ""
     if key:
         replayed = _replay(scope, key, fingerprint)
         if replayed is not None:
@@ -428,18 +413,17 @@ def application_submit(
     for attempt in range(1, TRACKING_CODE_ATTEMPTS + 1):
         try:
             with files_kept_on_commit() as saved, transaction.atomic():
-                if key:
-                    # Inserted first: a concurrent retry waits on this row, then replays.
-                    stored_key = IdempotencyKey.objects.create(
-                        scope=scope, key=key, fingerprint=fingerprint, status_code=201, response={}
-                    )
+                # Inserted first: a concurrent retry waits on this row, then replays.
+                stored_key = key_reserve(scope, key, fingerprint) if key else None
                 application = _create(service, standard, form, applicant_user, channel, saved)
-                if key:
-                    stored_key.response = {
-                        "application_id": application.pk,
-                        "tracking_code": application.tracking_code,
-                    }
-                    stored_key.save(update_fields=["response"])
+                if stored_key is not None:
+                    key_answer(
+                        stored_key,
+                        {
+                            "application_id": application.pk,
+                            "tracking_code": application.tracking_code,
+                        },
+                    )
             return application
         except IntegrityError as exc:
             if key:

@@ -15,8 +15,6 @@ bad input; :class:`TransitionError` for a transition the current status does not
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
@@ -56,7 +54,13 @@ from melayani.complaints.models import (
 from melayani.complaints.tracking import tracking_code_new, tracking_code_normalize
 from melayani.core.events import publish
 from melayani.core.fields import nik_blind_index
-from melayani.core.models import OPD, IdempotencyKey, Pemda, User
+from melayani.core.idempotency import (
+    key_answer,
+    key_reserve,
+    stored_response,
+    submission_fingerprint,
+)
+from melayani.core.models import OPD, Pemda, User
 from melayani.core.storage import SavedFiles, files_kept_on_commit
 
 logger = logging.getLogger(__name__)
@@ -265,31 +269,19 @@ def _as_files(files: Mapping[str, Any] | None) -> MultiValueDict[str, Any]:
 
 
 def _fingerprint(pemda: Pemda, data: Mapping[str, Any], files: MultiValueDict[str, Any]) -> str:
-    getlist = getattr(data, "getlist", None)
-    values: dict[str, list[str]] = {}
-    for key in sorted(k for k in data if k not in ("csrfmiddlewaretoken", "idempotency_key")):
-        values[key] = [str(v) for v in getlist(key)] if getlist else [str(data[key])]
-    uploads = [
-        [getattr(f, "name", ""), getattr(f, "size", 0)] for f in files.getlist("attachments")
-    ]
-    raw = json.dumps({"pemda": pemda.pk, "data": values, "files": uploads}, sort_keys=True)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return submission_fingerprint(
+        {"pemda": pemda.pk}, data, {"attachments": files.getlist("attachments")}
+    )
 
 
 def _replay(scope: str, key: str, fingerprint: str) -> Complaint | None:
-    stored = IdempotencyKey.objects.filter(scope=scope, key=key).first()
-    if stored is None:
-        return None
-    if stored.fingerprint != fingerprint:
-        raise ValidationError(
-            {
-                "idempotency_key": ValidationError(
-                    _("This key was already used for a different report."),
-                    code="idempotency_key_reused",
-                )
-            }
-        )
-    complaint_id = stored.response.get("complaint_id")
+    response = stored_response(
+        scope,
+        key,
+        fingerprint,
+        reused_message=_("This key was already used for a different report."),
+    )
+    complaint_id = (response or {}).get("complaint_id")
     return Complaint.objects.get(pk=complaint_id) if complaint_id else None
 
 
@@ -368,18 +360,14 @@ def complaint_submit(
     for attempt in range(1, TRACKING_CODE_ATTEMPTS + 1):
         try:
             with files_kept_on_commit() as saved, transaction.atomic():
-                stored_key = None
-                if key:
-                    stored_key = IdempotencyKey.objects.create(
-                        scope=scope, key=key, fingerprint=fingerprint, status_code=201, response={}
-                    )
+                # Inserted first: a concurrent retry waits on this row, then replays.
+                stored_key = key_reserve(scope, key, fingerprint) if key else None
                 complaint = _create(pemda, cd, links, channel, entered_by, saved)
                 if stored_key is not None:
-                    stored_key.response = {
-                        "complaint_id": complaint.pk,
-                        "tracking_code": complaint.tracking_code,
-                    }
-                    stored_key.save(update_fields=["response"])
+                    key_answer(
+                        stored_key,
+                        {"complaint_id": complaint.pk, "tracking_code": complaint.tracking_code},
+                    )
             return complaint
         except IntegrityError as exc:
             if key:
