@@ -195,7 +195,15 @@ def test_post_creates_a_request(client: Client, service: ServiceType, open311_ke
     assert application.applicant_name == "Siti Rahmawati Kaize"
     assert application.applicant_phone == "+6281244556677"
     assert application.answers["tanggal-lahir"] == "2026-01-15"
+    # Description and map point are kept for the officers, and published nowhere.
+    assert application.description == "Mohon dibantu"
+    assert (str(application.location_lat), str(application.location_long)) == (
+        "-8.493200",
+        "140.401800",
+    )
     assert created[0]["token"] == code
+    shown = client.get(f"{BASE}/requests/{code}.json").content.decode()
+    assert "Mohon dibantu" not in shown and "8.4932" not in shown and "140.4018" not in shown
     for marker in PERSONAL_MARKERS:
         assert marker not in response.content.decode()
     root = xml(post_request(client, open311_key, "xml"))
@@ -303,3 +311,21 @@ def test_list_query_counts_do_not_grow(
         published_service(api_world.dinkes, code=f"lain-{n}", requirements=(("KK", False),))
     assert queries(f"{BASE}/requests.xml") == few_requests <= 3
     assert queries(f"{BASE}/services.json") == few_services <= 4
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"lat": "-8.49", "long": ""}, "lat and long"),
+        ({"lat": "91", "long": "140"}, "lat:"),
+        ({"lat": "-8.49", "long": "timur"}, "long:"),
+        ({"lat": "nan", "long": "140"}, "lat:"),
+        ({"description": "x" * 4001}, "description:"),
+    ],
+)
+def test_post_with_a_bad_description_or_map_point_is_refused(
+    client: Client, service: ServiceType, open311_key: str, extra: dict[str, str], named: str
+) -> None:
+    response = post_request(client, open311_key, **extra)
+    assert named in assert_spec_error(response, 400, "json")
+    assert Application.objects.count() == 0

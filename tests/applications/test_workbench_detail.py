@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -300,3 +302,20 @@ def test_a_one_button_action_that_fails_says_why_at_the_top(desk: Desk) -> None:
     assert "Another officer already handles this application." in response.content.decode()
     assert fresh(taken).assigned_to == desk.world["opd_head"]
     assert officer.get(url(taken)).status_code == 200
+
+
+def test_a_description_and_map_point_only_for_those_who_handle(desk: Desk) -> None:
+    Application.objects.filter(pk=desk.submitted.pk).update(
+        location_lat=Decimal("-8.493200"), location_long=Decimal("140.401800")
+    )
+    application = fresh(desk.submitted)
+    application.description = "Rumah di belakang pasar"  # encrypted: saved through the model
+    application.save(update_fields=["description"])
+    before = AuditEvent.objects.filter(action="personal_data.viewed_unmasked").count()
+    body = client_for("officer", desk.world).get(url(application)).content.decode()
+    assert "Rumah di belakang pasar" in body and "-8.493200, 140.401800" in body
+    logged = AuditEvent.objects.filter(action="personal_data.viewed_unmasked").order_by("pk")
+    assert logged.count() == before + 1
+    assert {"description", "location_lat", "location_long"} <= set(logged.last().context["fields"])
+    other = client_for("pemda_admin", desk.world).get(url(application)).content.decode()
+    assert "Rumah di belakang pasar" not in other and "140.401800" not in other

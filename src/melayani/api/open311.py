@@ -7,7 +7,9 @@ a client application of that Pemda (``melayani create_api_key NAME --pemda CODE`
 ``Idempotency-Key`` header makes a retried POST store the request once.
 
 Nothing personal ever leaves here: listings and single requests carry the status, the service,
-the unit and dates only — no names, contacts, NIK, address, answers or free text.
+the unit and dates only — no names, contacts, NIK, address, answers or free text. A request's
+``description``, ``lat`` and ``long`` are stored with the application for the officers who
+handle it (they may point at someone's home), and never published.
 """
 
 from __future__ import annotations
@@ -365,6 +367,9 @@ IDENTITY_NAMES = {
     "applicant_name": "first_name/last_name",
     "applicant_phone": "phone",
     "applicant_email": "email",
+    "description": "description",
+    "lat": "lat",
+    "long": "long",
 }
 
 
@@ -435,6 +440,9 @@ def _requests_create(request: HttpRequest, fmt: str) -> HttpResponse:
     service, standard = _service(client.pemda, code)
     if request.FILES:
         raise Open311Error(400, "Send media as media_url; uploads are not accepted here.")
+    lat, long = request.POST.get("lat", "").strip(), request.POST.get("long", "").strip()
+    if bool(lat) != bool(long):
+        raise Open311Error(400, "lat and long go together: send both or neither.")
     try:
         application = application_submit(
             service=service,
@@ -442,6 +450,9 @@ def _requests_create(request: HttpRequest, fmt: str) -> HttpResponse:
             files={},
             idempotency_key=key,
             channel="open311",
+            # Stored for the officers; never published in any Open311 response.
+            description=request.POST.get("description", ""),
+            location=(lat, long) if lat else None,
         )
     except ValidationError as exc:
         error_dict = getattr(exc, "error_dict", {})

@@ -91,6 +91,15 @@ class Application(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     # Answers that are personal data (NIK, phone, e-mail, address fields): JSON, encrypted.
     answers_private = EncryptedTextField(_("personal answers"), blank=True, default="")
+    # A free description and a map point, as Open311 clients send with a service request; free
+    # text may name people, so it is encrypted like the address. Neither is ever published.
+    description = EncryptedTextField(_("description from the applicant"), blank=True, default="")
+    location_lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    location_long = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     channel = models.CharField(_("channel"), max_length=20, default="web")
 
     submitted_at = models.DateTimeField(_("submitted at"))

@@ -45,6 +45,9 @@ declare(
             PersonalField("applicant_nik_index", export=False),
             PersonalField("applicant_address", Mask.HIDDEN),
             PersonalField("answers_private", Mask.HIDDEN),
+            PersonalField("description", Mask.HIDDEN),
+            PersonalField("location_lat", Mask.HIDDEN, erase=None),
+            PersonalField("location_long", Mask.HIDDEN, erase=None),
             PersonalField("applicant_user", Mask.HIDDEN, erase=None, export=False),
         ),
         subject_match={

@@ -344,9 +344,18 @@ def published_standard(service: ServiceType) -> ServiceStandard:
     return standard
 
 
-def _fingerprint(service: ServiceType, data: Mapping[str, Any], files: Mapping[str, Any]) -> str:
+def _fingerprint(
+    service: ServiceType,
+    data: Mapping[str, Any],
+    files: Mapping[str, Any],
+    description: str = "",
+    location: tuple[Any, Any] | None = None,
+) -> str:
     uploads = {key: [files[key]] for key in files}
-    return submission_fingerprint({"service": service.pk}, data, uploads)
+    owner: dict[str, Any] = {"service": service.pk}
+    if description or location is not None:
+        owner["extra"] = [description, [str(v) for v in location] if location else None]
+    return submission_fingerprint(owner, data, uploads)
 
 
 def _idempotency_scope(service: ServiceType) -> str:
@@ -390,8 +399,13 @@ def application_submit(
     idempotency_key: str = "",
     channel: str = "web",
     standard: ServiceStandard | None = None,
+    description: str = "",
+    location: tuple[Any, Any] | None = None,
 ) -> Application:
     """Validate and store a new application; the same ``idempotency_key`` stores it once.
+
+    ``description`` and ``location`` (latitude, longitude): what an Open311 client may send
+    besides the form's answers; stored for the officers, never published.
 
     ``standard``: the service's published standard when the caller has just loaded it (e.g.
     with :func:`~melayani.applications.selectors.service_for_application`); else it is looked up.
@@ -401,11 +415,12 @@ def application_submit(
     form = application_form_class(standard)(data=data, files=_as_files(files))
     scope = _idempotency_scope(service)
     key = (idempotency_key or "").strip()[:200]
-    fingerprint = _fingerprint(service, data, files) if key else ""
+    fingerprint = _fingerprint(service, data, files, description, location) if key else ""
     if key:
         replayed = _replay(scope, key, fingerprint)
         if replayed is not None:
             return replayed
+    extra = _request_extra(description, location)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     # A fresh random code is unique but for a 2^-50 chance: no look-up first; the unique index
@@ -415,7 +430,9 @@ def application_submit(
             with files_kept_on_commit() as saved, transaction.atomic():
                 # Inserted first: a concurrent retry waits on this row, then replays.
                 stored_key = key_reserve(scope, key, fingerprint) if key else None
-                application = _create(service, standard, form, applicant_user, channel, saved)
+                application = _create(
+                    service, standard, form, applicant_user, channel, saved, extra
+                )
                 if stored_key is not None:
                     key_answer(
                         stored_key,
@@ -434,6 +451,41 @@ def application_submit(
                 raise
             logger.warning("tracking code clash; trying another code (attempt %s)", attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+DESCRIPTION_MAX = 4000
+
+
+def _request_extra(description: str, location: tuple[Any, Any] | None) -> dict[str, Any]:
+    """The description and map point, checked (errors by field: description, lat, long)."""
+    errors: dict[str, ValidationError] = {}
+    text = (description or "").strip()
+    if len(text) > DESCRIPTION_MAX:
+        errors["description"] = ValidationError(
+            _("The description is too long (at most %(max)s characters).")
+            % {"max": DESCRIPTION_MAX},
+            code="max_length",
+        )
+    lat = long = None
+    if location is not None:
+        for name, raw, bound in (("lat", location[0], 90), ("long", location[1], 180)):
+            try:
+                value = Decimal(str(raw).strip()).quantize(Decimal("0.000001"))
+            except (ArithmeticError, ValueError):
+                errors[name] = ValidationError(_("Give a number in degrees."), code="invalid")
+                continue
+            if not value.is_finite() or abs(value) > bound:
+                errors[name] = ValidationError(
+                    _("Give degrees between -%(bound)s and %(bound)s.") % {"bound": bound},
+                    code="out_of_range",
+                )
+            elif name == "lat":
+                lat = value
+            else:
+                long = value
+    if errors:
+        raise ValidationError(errors)
+    return {"description": text, "location_lat": lat, "location_long": long}
 
 
 def _takes_applications(service: ServiceType, standard: ServiceStandard) -> bool:
@@ -462,6 +514,7 @@ def _create(
     applicant_user: User | None,
     channel: str,
     saved: SavedFiles,
+    extra: Mapping[str, Any],
 ) -> Application:
     now = timezone.now()
     cd = form.cleaned_data
@@ -507,6 +560,7 @@ def _create(
         answers_private=json.dumps(private) if private else "",
         submitted_at=now,
         channel=channel[:20],
+        **extra,
     )
     for ff, upload, checked in form.documents():
         _store_document(application, ff, upload, checked, saved)

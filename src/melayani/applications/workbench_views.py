@@ -375,6 +375,8 @@ class Applicant:
     address: str
     unmasked: bool
     contacts_whole: bool = False
+    description: str = ""  # what an Open311 client sent besides the answers
+    location: str = ""  # "lat, long" in degrees
 
 
 def _may_unmask(request: HttpRequest, application: Application) -> bool:
@@ -391,6 +393,9 @@ def _log_unmasked(request: HttpRequest, application: Application, applicant: App
         "applicant_phone": bool(application.applicant_phone) and applicant.contacts_whole,
         "applicant_email": bool(application.applicant_email) and applicant.contacts_whole,
         "applicant_address": bool(applicant.address),
+        "description": bool(applicant.description),
+        "location_lat": bool(applicant.location),
+        "location_long": bool(applicant.location),
         # Personal answers (NIK, phone, e-mail, address fields) are shown by the same rules.
         "answers_private": bool(application.answers_private)
         and (applicant.contacts_whole or applicant.unmasked),
@@ -438,6 +443,12 @@ def _applicant(request: HttpRequest, application: Application, *, handles: bool)
         address=application.applicant_address if handles else "",
         unmasked=unmasked,
         contacts_whole=handles,
+        description=application.description if handles else "",
+        location=(
+            f"{application.location_lat}, {application.location_long}"
+            if handles and application.location_lat is not None
+            else ""
+        ),
     )
 
 
