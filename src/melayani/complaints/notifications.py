@@ -17,7 +17,6 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,8 @@ from melayani.complaints import access as complaint_access
 from melayani.complaints.models import Complaint, Escalation
 from melayani.core import access
 from melayani.core.masking import mask_phone
-from melayani.core.models import OPD, RoleAssignment, User
+from melayani.core.models import OPD, User
+from melayani.core.selectors import action_holders
 
 logger = logging.getLogger(__name__)
 
@@ -86,30 +86,6 @@ def tell_reporter(complaint: Complaint, headline: str, detail: str = "") -> None
     transaction.on_commit(deliver)
 
 
-def _holders(
-    *, pemda_id: int, action: str, opds: Iterable[OPD] = (), pemda_wide: bool = True
-) -> list[User]:
-    """Current holders of ``action`` in the Pemda (Pemda-wide roles) or on/above ``opds``."""
-    condition = Q()
-    if pemda_wide:
-        condition |= Q(pemda_id=pemda_id, opd__isnull=True)
-    opd_list = list(opds)
-    if opd_list:
-        condition |= Q(opd__pemda_id=pemda_id)
-    assignments = (
-        RoleAssignment.objects.current()
-        .filter(condition, role__actions__code=action, user__is_active=True)
-        .select_related("user", "opd")
-        .distinct()
-    )
-    users: dict[int, User] = {}
-    for a in assignments:
-        if a.opd is not None and not any(o.path.startswith(a.opd.path) for o in opd_list):
-            continue
-        users[a.user.pk] = a.user
-    return list(users.values())
-
-
 def _send_staff(complaint: Complaint, users: Iterable[User], subject: str, lead: str) -> None:
     link = _url("complaints:detail", pk=complaint.pk)
     body = "\n".join([lead, "", complaint_access.staff_notice_line(complaint), link])
@@ -139,7 +115,7 @@ def _coordinators(complaint: Complaint) -> list[User]:
     action = (
         complaint_access.INTEGRITY if complaint.is_whistleblowing else complaint_access.COORDINATE
     )
-    return _holders(pemda_id=complaint.pemda_id, action=action)
+    return action_holders(pemda_id=complaint.pemda_id, action=action)
 
 
 def tell_staff_new(complaint: Complaint) -> None:
@@ -156,7 +132,7 @@ def tell_units(
 ) -> None:
     if not opds:
         return
-    users = _holders(
+    users = action_holders(
         pemda_id=complaint.pemda_id, action=complaint_access.HANDLE, opds=opds, pemda_wide=False
     )
     if disputed:
@@ -175,7 +151,7 @@ def tell_coordinators_review(complaint: Complaint, *, disputed: bool = False) ->
 
 def tell_escalation(complaint: Complaint, *, level: int, units: list[OPD]) -> None:
     if level >= Escalation.INSPECTORATE:
-        users = _holders(pemda_id=complaint.pemda_id, action=complaint_access.INTEGRITY)
+        users = action_holders(pemda_id=complaint.pemda_id, action=complaint_access.INTEGRITY)
         _send_staff(
             complaint,
             users,
@@ -187,7 +163,7 @@ def tell_escalation(complaint: Complaint, *, level: int, units: list[OPD]) -> No
         users = _coordinators(complaint)
     elif units:
         # The unit's head: whoever supervises the unit's work on it or above it.
-        users = _holders(
+        users = action_holders(
             pemda_id=complaint.pemda_id, action="services.supervise", opds=units, pemda_wide=False
         )
     else:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from melayani.core import access
 from melayani.core.models import OPD, Action, Pemda, RoleAssignment, RoleScope, User
@@ -130,3 +131,30 @@ def user_nik_for(*, viewer: Any, subject: User, pemda: Pemda | None = None) -> s
         )
         return subject.nik
     return mask_nik(subject.nik)
+
+
+def action_holders(
+    *, pemda_id: int, action: str, opds: Iterable[OPD] = (), pemda_wide: bool = True
+) -> list[User]:
+    """The active people who hold ``action`` today through a role in the Pemda (Pemda-wide
+    roles, when ``pemda_wide``) or on one of ``opds`` or a unit above it. One query."""
+    condition = Q()
+    if pemda_wide:
+        condition |= Q(pemda_id=pemda_id, opd__isnull=True)
+    opd_list = list(opds)
+    if opd_list:
+        condition |= Q(opd__pemda_id=pemda_id)
+    if not condition:
+        return []
+    assignments = (
+        RoleAssignment.objects.current()
+        .filter(condition, role__actions__code=action, user__is_active=True)
+        .select_related("user", "opd")
+        .distinct()
+    )
+    users: dict[int, User] = {}
+    for a in assignments:
+        if a.opd is not None and not any(o.path.startswith(a.opd.path) for o in opd_list):
+            continue
+        users[a.user.pk] = a.user
+    return list(users.values())

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from melayani.core import access, metrics
 from melayani.core.models import OPD, Pemda, User
+from melayani.core.selectors import action_holders
 from melayani.evaluation import charts, selectors, services
 from melayani.evaluation.exports import filled_worksheet, report_workbook
 from melayani.evaluation.forms import (
@@ -246,9 +247,9 @@ def cycle_open(request: HttpRequest, pemda_code: str) -> HttpResponse:
     if pemda is None:
         raise Http404
     windows = services.default_windows(pemda)
-    candidates = User.objects.filter(assignments__pemda=pemda).distinct()
+    # The lead is one of the Pemda's own RB team (a Pemda-wide role that runs the cycle).
     people = User.objects.filter(
-        pk__in=[u.pk for u in candidates if access.can(u, MANAGE, pemda=pemda)]
+        pk__in=[u.pk for u in action_holders(pemda_id=pemda.pk, action=MANAGE)]
     )
     form = CycleOpenForm(
         request.POST or None,
