@@ -372,8 +372,12 @@ if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
 # (``melayani serve`` turns it on; commands and tests seal inline). See docs/decisions/0005.
 try:
     AUDIT_SEAL_IN_BACKGROUND = env.bool("AUDIT_SEAL_IN_BACKGROUND", False)
+    # Seconds the background sealer gathers committed events before one pass seals them all.
+    AUDIT_SEAL_DELAY = env.float("AUDIT_SEAL_DELAY", 0.25)
 except EnvError as exc:
     raise _fail(str(exc)) from exc
+if not 0 <= AUDIT_SEAL_DELAY <= 60:
+    raise _fail("AUDIT_SEAL_DELAY must be between 0 and 60 seconds")
 
 # --- Rate limits of public input, per client address ("N/s", "N/m", "N/h", "N/d"): the JSON API
 # and the web pages share them (tracking look-ups, submissions, kiosk answers) ---------------

@@ -188,3 +188,24 @@ def test_track_shows_visible_events_in_order_and_hides_internal_ones(
     ApplicationEvent.objects.filter(application=application).update(visible_to_citizen=False)
     body = track(client, code, PERSONAL["applicant_phone"]).json()
     assert body["status"] == "in_process" and body["timeline"] == []
+
+
+def test_the_submission_lookup_finds_only_a_live_published_service_of_that_pemda(
+    client: Client, service: ServiceType, api_world: World
+) -> None:
+    from melayani.applications.selectors import service_for_submission
+
+    found, standard = service_for_submission(pemda_code="93.01", service_code=service.code)
+    assert (found.pk, found.code, found.opd_id, found.pemda.code) == (
+        service.pk,
+        service.code,
+        service.opd_id,
+        "93.01",
+    )
+    assert standard.service is found and standard.status == "published"
+    with pytest.raises(ServiceType.DoesNotExist):  # the same code in another Pemda
+        service_for_submission(pemda_code="34.71", service_code=service.code)
+    ServiceType.objects.filter(pk=service.pk).update(is_active=False)
+    assert submit(client, service, submission()).status_code == 404
+    with pytest.raises(ServiceType.DoesNotExist):
+        service_for_submission(pemda_code="93.01", service_code=service.code)

@@ -39,11 +39,22 @@ class Application(models.Model):
     opd_field = "opd"
     owner_field = "applicant_user"
 
+    # Every submission writes each index of this table: the foreign keys below that lead an index
+    # in ``Meta.indexes`` (Pemda, unit) or are never searched by (the desa) have none of their own,
+    # and the code and NIK index have plain b-trees, without PostgreSQL's extra LIKE index.
     pemda = models.ForeignKey(
-        "core.Pemda", on_delete=models.PROTECT, related_name="applications", verbose_name=_("Pemda")
+        "core.Pemda",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("Pemda"),
+        db_index=False,
     )
     opd = models.ForeignKey(
-        "core.OPD", on_delete=models.PROTECT, related_name="applications", verbose_name=_("unit")
+        "core.OPD",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("unit"),
+        db_index=False,
     )
     service = models.ForeignKey(
         "catalog.ServiceType",
@@ -59,7 +70,7 @@ class Application(models.Model):
         verbose_name=_("service standard"),
     )
     # Random, unguessable, short enough to read over the phone (see services.tracking_code_new).
-    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=16)
     status = models.CharField(
         _("status"), max_length=12, choices=ApplicationStatus.choices, default="submitted"
     )
@@ -77,7 +88,7 @@ class Application(models.Model):
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_nik = NIKField(_("NIK"), blank=True)
-    applicant_nik_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    applicant_nik_index = models.CharField(max_length=64, blank=True, editable=False)
     applicant_address = EncryptedTextField(_("address"), blank=True)
     applicant_region = models.ForeignKey(
         "regions.Region",
@@ -86,6 +97,7 @@ class Application(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("desa/kelurahan"),
+        db_index=False,
     )
     # Answers to the standard's form fields other than files and the applicant's identity fields.
     answers = models.JSONField(_("answers"), default=dict, blank=True)
@@ -130,8 +142,10 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["pemda", "status", "due_at"], name="application_queue"),
             models.Index(fields=["opd", "status"], name="application_opd_status"),
+            models.Index(fields=["applicant_nik_index"], name="application_nik_index"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="application_tracking_code"),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="application_rejection_has_reason",

@@ -72,6 +72,7 @@ from melayani.core.idempotency import (
     submission_fingerprint,
 )
 from melayani.core.models import RoleAssignment, User
+from melayani.core.prepared import insert_row
 from melayani.core.storage import SavedFiles, files_kept_on_commit
 from melayani.workcalendar.clock import ClockStopped, DeadlineUnit, Pause
 from melayani.workcalendar.selectors import clock_for_pemda
@@ -159,7 +160,7 @@ def _event(
     message: str = "",
     visible: bool = True,
 ) -> ApplicationEvent:
-    return ApplicationEvent.objects.create(
+    event = ApplicationEvent(
         application=application,
         created_at=now,
         actor=actor,
@@ -169,6 +170,7 @@ def _event(
         message=message,
         visible_to_citizen=visible,
     )
+    return insert_row(event)
 
 
 def _audit(
@@ -539,7 +541,7 @@ def _create(
         elif value not in (None, ""):
             answers[ff.key] = _json_safe(value)
     nik = cd.get("applicant_nik") or ""
-    application = Application.objects.create(
+    application = Application(
         pemda=service.pemda,
         opd_id=service.opd_id,
         service=service,
@@ -562,6 +564,7 @@ def _create(
         channel=channel[:20],
         **extra,
     )
+    insert_row(application)  # the busiest insert: compiled once (core.prepared)
     for ff, upload, checked in form.documents():
         _store_document(application, ff, upload, checked, saved)
     _event(application, actor=None, action="submit", now=now, to_status=S.SUBMITTED)

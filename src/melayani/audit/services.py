@@ -35,6 +35,7 @@ from melayani.audit.hashing import (
     link_hash,
 )
 from melayani.audit.models import NATIONAL_CHAIN, AuditChainHead, AuditEvent
+from melayani.core.prepared import insert_row
 
 if TYPE_CHECKING:
     from melayani.core.models import Pemda, User
@@ -109,11 +110,14 @@ def audit_record(
     other = None
     if also_pemda is not None and chain_of(also_pemda) != chain:
         other = chain_of(also_pemda)
-    event = AuditEvent.objects.create(
-        chain=chain,
-        pemda=pemda,
-        context={**stored_context, "also_chain": other} if other else stored_context,
-        **common,
+    # Every write of every app records here: the insert is compiled once (core.prepared).
+    event = insert_row(
+        AuditEvent(
+            chain=chain,
+            pemda=pemda,
+            context={**stored_context, "also_chain": other} if other else stored_context,
+            **common,
+        )
     )
     _seal_after_commit(chain)
     if other is not None:
@@ -172,8 +176,10 @@ class BackgroundSealer:
     """One thread per process that seals the chains whose events were just committed.
 
     The after-commit hook only notes the chain and wakes the thread, so the request does not
-    wait for a second transaction. While the thread seals, more events commit; its next pass
-    seals them all in one transaction (batches grow with the load). Sealing is the same
+    wait for a second transaction. Once woken, the thread waits ``settings.AUDIT_SEAL_DELAY``
+    seconds before its pass, so that the events committed meanwhile (in every thread of the
+    process) are sealed together in one transaction: under load a process makes a few passes a
+    second however many requests it serves, instead of one or more per request. Sealing is the same
     :func:`audit_seal` as inline (``SKIP LOCKED``; the holder of a chain re-checks after letting
     go), so the chain's guarantees are unchanged; an event is unsealed for milliseconds longer,
     and a process killed between commit and seal leaves it to the periodic job, as before.
@@ -186,6 +192,7 @@ class BackgroundSealer:
     def _reset(self) -> None:
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        self._halt = threading.Event()
         self._pending: set[str] = set()
         self._thread: threading.Thread | None = None
         self._stopping = False
@@ -210,6 +217,8 @@ class BackgroundSealer:
             if not self._wake.wait(timeout=IDLE_CLOSE_SECONDS):
                 connection.close()  # idle: give the database connection back
                 continue
+            # Gather: what commits in the next moments is sealed in the same pass.
+            self._halt.wait(timeout=float(settings.AUDIT_SEAL_DELAY))
             self._wake.clear()
             self.seal_pending()
         self.seal_pending()
@@ -219,10 +228,12 @@ class BackgroundSealer:
         """Seal what is noted, close the thread's connection and end the thread (tests)."""
         thread = self._thread
         self._stopping = True
+        self._halt.set()
         self._wake.set()
         if thread is not None:
             thread.join(timeout)
         self._stopping = False
+        self._halt.clear()
         self._thread = None
 
     def seal_pending(self) -> int:
