@@ -292,6 +292,14 @@ try:
     SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 except (EnvError, ValueError) as exc:
     raise _fail(f"EMAIL_URL is not a valid e-mail URL ({exc})") from exc
+# Mail goes out after commit, still inside the request: a mail server that hangs must not hold a
+# web worker's thread. Give up after this many seconds (the failure is logged).
+try:
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", vars().get("EMAIL_TIMEOUT") or 10)
+except EnvError as exc:
+    raise _fail("EMAIL_TIMEOUT must be a whole number of seconds") from exc
+if not 1 <= EMAIL_TIMEOUT <= 300:
+    raise _fail("EMAIL_TIMEOUT must be between 1 and 300 seconds")
 
 # --- Background tasks -------------------------------------------------------------------------
 try:

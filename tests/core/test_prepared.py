@@ -48,9 +48,7 @@ def test_the_row_is_what_save_would_store(merauke: Pemda) -> None:
     theirs.save()
     assert mine.pk is not None and mine.pk != theirs.pk
     assert not mine._state.adding and mine._state.db == "default"
-    stored, expected = (
-        _columns(AuditEvent.objects.get(pk=pk)) for pk in (mine.pk, theirs.pk)
-    )
+    stored, expected = (_columns(AuditEvent.objects.get(pk=pk)) for pk in (mine.pk, theirs.pk))
     for row in (stored, expected):
         row.pop("id"), row.pop("group")  # a fresh UUID each
     assert stored == expected
