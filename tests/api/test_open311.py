@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -264,7 +265,9 @@ def test_requests_list_filters_and_no_personal_data(
     assert ids(status="open,closed") == sorted([*codes, sehat])
     assert ids(service_code="surat-sehat") == [sehat]
     assert ids(service_request_id=f"{codes[1]},{sehat}") == sorted([codes[1], sehat])
-    tomorrow = (timezone.now() + datetime.timedelta(days=1)).date().isoformat()
+    # A bare date is a day in the Pemda's zone (Merauke: UTC+9), whatever the server's clock says.
+    merauke_today = timezone.localtime(timezone.now(), ZoneInfo("Asia/Jayapura")).date()
+    tomorrow = (merauke_today + datetime.timedelta(days=1)).isoformat()
     assert ids(start_date=tomorrow) == []
     assert ids(end_date="2020-01-01T00:00:00+09:00") == []
 
