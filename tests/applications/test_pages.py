@@ -54,6 +54,14 @@ def test_apply_receipt_and_status(world, service, client):
     assert "Application received" in status.content.decode()
 
 
+def test_each_upload_says_what_it_takes_in_the_visitors_language(world, service, client, settings):
+    # The published version's form is built once; its hint follows each visitor's language.
+    assert "PDF, JPG or PNG, at most 5 MB." in client.get(apply_url(service)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    html = client.get(apply_url(service)).content.decode()
+    assert "PDF, JPG atau PNG, paling besar 5 MB." in html
+
+
 def test_errors_keep_what_was_typed(world, service, client):
     data = {**form_data(), "applicant_name": "", "nama-anak": "Maria <b>Gebze</b>"}
     response = client.post(apply_url(service), data)

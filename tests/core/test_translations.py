@@ -176,6 +176,34 @@ def test_placeholders_survive_translation(language: str) -> None:
     assert not broken, f"placeholders differ in {language}: {broken}"
 
 
+#: Names ``makemessages`` extracts strings from (xgettext's defaults plus Django's keywords).
+EXTRACTED_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+    "gettext_noop",
+}
+
+
+def test_translation_functions_keep_names_makemessages_extracts() -> None:
+    # ``gettext_lazy as _l`` compiles and runs, but its strings never reach the catalogue and
+    # are shown in English on Indonesian pages.
+    imported = re.compile(r"import[^\n]*\b(\w*gettext\w*) as (\w+)")
+    wrong = [
+        f"{path.relative_to(LOCALE_DIR.parent)}: {function} as {alias}"
+        for path in LOCALE_DIR.parent.rglob("*.py")
+        for function, alias in imported.findall(path.read_text(encoding="utf-8"))
+        if alias not in EXTRACTED_NAMES
+    ]
+    assert wrong == []
+
+
 def test_english_catalog_is_the_source_text() -> None:
     _, entries = catalog("en")
     different = [

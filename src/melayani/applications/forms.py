@@ -23,6 +23,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from melayani.applications.documents import (
@@ -30,6 +31,7 @@ from melayani.applications.documents import (
     KINDS,
     accepted_kinds,
     document_check,
+    upload_hint,
 )
 from melayani.applications.tracking import tracking_code_normalize
 from melayani.catalog.models import FieldType, FormField, PublicationStatus, ServiceStandard
@@ -102,10 +104,14 @@ def _field_for(ff: FormField) -> forms.Field:
         )
     if kind == FieldType.FILE:
         req = ff.requirement
+        accepted = req.accepted_types if req else ""
+        max_size_mb = req.max_size_mb if req else DEFAULT_MAX_SIZE_MB
+        hint = upload_hint(accepted, max_size_mb)
+        help_text = format_lazy("{} {}", ff.help_text, hint) if ff.help_text else hint
         return DocumentFormField(
-            accepted_types=req.accepted_types if req else "",
-            max_size_mb=req.max_size_mb if req else DEFAULT_MAX_SIZE_MB,
-            **common,
+            accepted_types=accepted,
+            max_size_mb=max_size_mb,
+            **{**common, "help_text": help_text},
         )
     if kind == FieldType.NIK:
         return NIKFormField(**common)

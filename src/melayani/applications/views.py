@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from melayani.applications import selectors, services
@@ -32,11 +31,11 @@ from melayani.applications.models import Application, ApplicationStatus
 from melayani.applications.tracking import tracking_code_display, tracking_code_normalize
 from melayani.catalog.models import FieldType, ServiceType
 from melayani.core.ratelimit import rate_limited
+from melayani.regions.models import PICKER_LABELS
 from melayani.regions.selectors import region_children
 
 SESSION_KEY = "applications_seen"
 SESSION_LIMIT = 20
-REGION_LEVELS = (_l("Province"), _l("Regency/city"), _l("Kecamatan"), _l("Desa/kelurahan"))
 
 
 def _grant(request: HttpRequest, application: Application) -> None:
@@ -123,7 +122,7 @@ def apply(request: HttpRequest, pemda_code: str, service_code: str) -> HttpRespo
     }
     if any(f.field_type == FieldType.ADDRESS for f in form.form_fields):
         context["provinces"] = list(region_children(None))
-        context["region_levels"] = REGION_LEVELS
+        context["region_levels"] = PICKER_LABELS
     return render(request, "applications/apply.html", context, status=status_code)
 
 

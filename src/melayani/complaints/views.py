@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from melayani.catalog.selectors import public_pemda
@@ -29,12 +28,12 @@ from melayani.complaints.models import Complaint, ComplaintStatus, Stage
 from melayani.complaints.tracking import tracking_code_display, tracking_code_normalize
 from melayani.core.models import Pemda
 from melayani.core.ratelimit import rate_limited
+from melayani.regions.models import PICKER_LABELS
 from melayani.regions.selectors import region_children
 
 SESSION_KEY = "complaints_seen"
 STATS_CACHE_SECONDS = 300
 SESSION_LIMIT = 20
-REGION_LEVELS = (_l("Province"), _l("Regency/city"), _l("Kecamatan"), _l("Desa/kelurahan"))
 
 
 def errors_onto(form: Any, exc: ValidationError) -> None:
@@ -82,7 +81,7 @@ def intake_context(form: Any) -> dict[str, Any]:
     return {
         "form": form,
         "provinces": list(region_children(None)),
-        "region_levels": REGION_LEVELS,
+        "region_levels": PICKER_LABELS,
     }
 
 

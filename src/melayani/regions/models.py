@@ -17,6 +17,10 @@ class RegionLevel(models.IntegerChoices):
     VILLAGE = 4, _("Village or urban village")
 
 
+#: The labels of the four region pickers in citizens' forms, province down to desa/kelurahan.
+PICKER_LABELS = (_("Province"), _("Regency/city"), _("Kecamatan"), _("Desa/kelurahan"))
+
+
 class RegionKind(models.TextChoices):
     PROVINCE = "province", _("Province")
     REGENCY = "regency", _("Regency")
