@@ -13,8 +13,6 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # kind → (content type, magic prefix, extensions that may carry it)
@@ -44,19 +42,6 @@ def accepted_kinds(accepted_types: str) -> tuple[str, ...]:
         if name in KINDS and name not in kinds:
             kinds.append(name)
     return tuple(kinds) or DEFAULT_ACCEPTED
-
-
-def _upload_hint(accepted_types: str, max_size_mb: int) -> str:
-    names = [k.upper() for k in accepted_kinds(accepted_types)]
-    kinds = names[0]
-    if len(names) > 1:
-        kinds = gettext("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
-    return gettext("%(kinds)s, at most %(size)s MB.") % {"kinds": kinds, "size": max_size_mb}
-
-
-#: What a citizen may upload, said before they try (``"PDF, JPG or PNG, at most 5 MB."``); lazy,
-#: because a published version's form is built once and shown in every language.
-upload_hint = lazy(_upload_hint, str)
 
 
 def sniff(head: bytes) -> str | None:

@@ -31,10 +31,15 @@ from melayani.applications.documents import (
     KINDS,
     accepted_kinds,
     document_check,
-    upload_hint,
 )
 from melayani.applications.tracking import tracking_code_normalize
-from melayani.catalog.models import FieldType, FormField, PublicationStatus, ServiceStandard
+from melayani.catalog.models import (
+    FieldType,
+    FormField,
+    PublicationStatus,
+    ServiceStandard,
+    upload_hint,
+)
 from melayani.core.formfields import NIKFormField, PhoneFormField, normalize_phone
 
 IDENTITY_KEYS = ("applicant_name", "applicant_phone", "applicant_email", "applicant_nik")

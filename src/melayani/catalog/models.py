@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from melayani.workcalendar.clock import DeadlineUnit
@@ -292,6 +294,25 @@ class ServiceStandard(VersionedModel):
         return f"{self.service} — v{self.version}"
 
 
+def _upload_hint(accepted_types: str, max_size_mb: int) -> str:
+    names = list(
+        dict.fromkeys(
+            "JPG" if t == "jpeg" else t.upper()
+            for t in (t.strip().lower().lstrip(".") for t in accepted_types.split(","))
+            if t
+        )
+    ) or ["PDF", "JPG", "PNG"]
+    kinds = names[0]
+    if len(names) > 1:
+        kinds = gettext("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+    return gettext("%(kinds)s, at most %(size)s MB.") % {"kinds": kinds, "size": max_size_mb}
+
+
+#: What a citizen may upload, said before they try (``"PDF, JPG or PNG, at most 5 MB."``); lazy,
+#: because a published version's form is built once and shown in every language.
+upload_hint = lazy(_upload_hint, str)
+
+
 class Requirement(StandardPart):
     """Persyaratan: one item the applicant supplies; some need a document upload."""
 
@@ -322,6 +343,10 @@ class Requirement(StandardPart):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def upload_hint(self) -> str:
+        return upload_hint(self.accepted_types, self.max_size_mb)
 
 
 class ProcedureStep(StandardPart):
