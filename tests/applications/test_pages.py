@@ -11,7 +11,7 @@ from django.urls import reverse
 from melayani.applications import services
 from melayani.applications.models import Application
 from melayani.applications.tracking import tracking_code_display
-from tests.applications.factories import PDF, form_data, pdf, service_make, submit
+from tests.applications.factories import NIK, PDF, form_data, pdf, service_make, submit
 from tests.core.test_tenancy_matrix import client_for
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +135,31 @@ def test_track_then_correct(world, service, client):
     assert app.status == "verified" and app.due_at is not None
     html = client.get(status_url).content.decode()
     assert "WIT" in html and "Correction received" in html
+
+
+def test_the_correction_form_starts_from_the_answers_given(world, service, client):
+    app = submit(service)
+    services.application_return(actor=world["officer"], application=app, reason="Nama salah")
+    client.post(
+        reverse("applications:track"),
+        {"code": app.tracking_code, "contact": "0812-3456-7890"},
+    )
+    status_url = reverse("applications:status", kwargs={"code": app.tracking_code})
+    html = client.get(status_url).content.decode()
+    assert 'value="Maria Gebze"' in html and 'value="2026-10-01"' in html
+    assert re.search(r'<option value="Perempuan"[^>]*selected', html)
+    assert NIK not in html and "3456" not in html  # personal answers are not offered again
+    correct_url = reverse("applications:correct", kwargs={"code": app.tracking_code})
+    # Sent back as shown, nothing is corrected: the citizen is told, the file stays returned.
+    unchanged = {"nama-anak": "Maria Gebze", "tanggal-lahir": "2026-10-01"}
+    refused = client.post(correct_url, {**unchanged, "jenis-kelamin": "Perempuan"})
+    assert refused.status_code == 400 and "change an answer" in refused.content.decode()
+    fixed = client.post(correct_url, {**unchanged, "nama-anak": "Maria Theresia Gebze"})
+    assert fixed.status_code == 302
+    app.refresh_from_db()
+    assert app.answers["nama-anak"] == "Maria Theresia Gebze" and app.status == "submitted"
+    [resubmitted] = app.events.filter(action="resubmit")
+    assert resubmitted.to_status == "submitted"
 
 
 def test_my_applications_only_mine_with_bounded_queries(

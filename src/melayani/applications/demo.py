@@ -2,7 +2,8 @@
 
 Run after :func:`melayani.catalog.demo.catalog_demo_seed`. Idempotent: a service that already has
 demo applications (channel ``demo``) is left alone. Submissions go through the real service;
-only the clock of the "overdue" ones is moved into the past afterwards, which nothing else may do.
+afterwards their dates are moved into the past (spread over days, the "overdue" ones past their
+due moment), which nothing else may do.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.utils import timezone
 
 from melayani.applications import services
 from melayani.applications.models import Application, ApplicationEvent, ClockSuspension
 from melayani.catalog.models import FieldType, FormField, ServiceType
 from melayani.regions.models import Region
+from melayani.workcalendar.selectors import clock_for_pemda
 
 DEMO_CHANNEL = "demo"
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -137,19 +139,48 @@ def applications_demo_seed() -> int:
     return created
 
 
+#: The moments each step sets, besides its timeline event.
+STEP_FIELDS = {
+    "submit": ("submitted_at",),
+    "verify": ("verified_at",),
+    "complete": ("completed_at", "product_ready_at"),
+    "reject": ("rejected_at",),
+}
+
+
 def _backdate(app: Application, days_ago: int, overdue: bool) -> None:
-    """Move a demo application's dates into the past (demo data only); overdue ones stay open
-    past their due moment, for the escalation job to find as it would in real life."""
+    """Move a demo application's dates into the past (demo data only): submitted ``days_ago``
+    days ago, each later step a day after the one before (closer together when that would
+    reach today). Overdue ones stay open past their due moment, for the escalation job to find
+    as it would in real life."""
     if not days_ago:
         return
-    shift = dt.timedelta(days=days_ago)
-    fields: dict[str, Any] = {"submitted_at": F("submitted_at") - shift}
-    for name in ("verified_at", "completed_at", "product_ready_at", "rejected_at"):
-        if getattr(app, name):
-            fields[name] = F(name) - shift
-    Application.objects.filter(pk=app.pk).update(**fields)
-    ApplicationEvent.objects.filter(application=app).update(created_at=F("created_at") - shift)
-    ClockSuspension.objects.filter(application=app).update(started_at=F("started_at") - shift)
+    events = list(app.events.order_by("created_at", "pk"))
+    first = timezone.now() - dt.timedelta(days=days_ago)
+    gap = min(dt.timedelta(days=1), dt.timedelta(days=days_ago) / (len(events) + 1))
+    moments: dict[str, dt.datetime] = {}
+    for i, event in enumerate(events):
+        moments[event.action] = first + gap * i
+        ApplicationEvent.objects.filter(pk=event.pk).update(created_at=moments[event.action])
+    Application.objects.filter(pk=app.pk).update(
+        **{
+            name: moments[action]
+            for action, names in STEP_FIELDS.items()
+            if action in moments
+            for name in names
+        }
+    )
+    if "return" in moments:
+        ClockSuspension.objects.filter(application=app).update(started_at=moments["return"])
     app.refresh_from_db()
-    Application.objects.filter(pk=app.pk).update(due_at=services.application_due_compute(app))
+    app.due_at = services.application_due_compute(app)
+    Application.objects.filter(pk=app.pk).update(due_at=app.due_at)
+    if app.verified_at is not None:
+        # What the verification told the citizen: the standard's time from then, before any
+        # later return for correction stopped the clock.
+        standard = app.standard
+        promised = clock_for_pemda(app.pemda).add(
+            app.verified_at, standard.completion_time_value, standard.completion_time_unit
+        )
+        app.events.filter(action="verify").update(message=services.due_message(app, promised))
     assert not overdue or app.is_open

@@ -292,6 +292,9 @@ def date_answer(value: Any) -> Any:
     return value
 
 
+CORRECTION_EMPTY = _("Upload the corrected document, change an answer or write a message.")
+
+
 class CorrectionForm(forms.Form):
     """Base of a built correction form: the standard's own fields, all optional, and a message."""
 
@@ -309,10 +312,7 @@ class CorrectionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         if not any(v not in (None, "") for v in cleaned.values()):
-            raise ValidationError(
-                _("Upload the corrected document, change an answer or write a message."),
-                code="correction_empty",
-            )
+            raise ValidationError(CORRECTION_EMPTY, code="correction_empty")
         return cleaned
 
     def documents(self) -> list[tuple[FormField, Any, Any]]:

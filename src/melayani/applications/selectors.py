@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from melayani.applications.forms import contact_normalize
+from melayani.applications.forms import contact_normalize, correction_form_class
 from melayani.applications.models import (
     Application,
     ApplicationDocument,
@@ -188,6 +188,13 @@ def application_public_status(*, tracking_code: str, contact: str) -> PublicStat
     width = len(_PUBLIC_STATUS_COLUMNS)
     events = tuple(row[width:] for row in rows if row[width] is not None)
     return dataclasses.replace(PublicStatus(*rows[0][:width]), events=events)
+
+
+def correction_initial(application: Application) -> dict[str, Any]:
+    """The correction form's starting values: the answers as they stand (never personal ones,
+    which the correction form does not offer)."""
+    keys = {ff.key for ff in correction_form_class(application.standard).form_fields}
+    return {key: value for key, value in application.answers.items() if key in keys}
 
 
 def application_by_tracking_code(tracking_code: str) -> Application:

@@ -40,6 +40,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from melayani.applications.forms import (
+    CORRECTION_EMPTY,
     IDENTITY_KEYS,
     REGION_SUFFIX,
     application_form_class,
@@ -260,6 +261,13 @@ def application_due_compute(application: Application) -> dt.datetime | None:
     except ClockStopped:
         return None
     return due
+
+
+def due_message(application: Application, due: dt.datetime | None = None) -> str:
+    """What the timeline tells the citizen when the clock starts: the due moment (``due``, or
+    the application's), in local time."""
+    due = due or application.due_at
+    return _("Due by %(due)s.") % {"due": _local(application, due)} if due else ""
 
 
 def _tracking_url(application: Application) -> str:
@@ -597,8 +605,7 @@ def application_verify(*, actor: User | None, application: Application) -> Appli
         now = timezone.now()
         locked.verified_at = now
         locked.due_at = application_due_compute(locked)
-        due_text = _local(locked, locked.due_at) if locked.due_at else ""
-        message = _("Due by %(due)s.") % {"due": due_text} if due_text else ""
+        message = due_message(locked)
         _move(
             locked,
             S.VERIFIED,
@@ -686,12 +693,15 @@ def application_resubmit(
                 FieldType.EMAIL,
             ):
                 continue
-            if value not in (None, ""):
+            # The form shows the current answers: only a different one is a correction.
+            if value not in (None, "") and _json_safe(value) != locked.answers.get(ff.key):
                 locked.answers[ff.key] = _json_safe(value)
                 changed.append(ff.key)
         for ff, upload, checked in form.documents():
             _store_document(locked, ff, upload, checked, saved)
             changed.append(ff.key)
+        if not changed and not form.cleaned_data.get("message"):
+            raise ValidationError(CORRECTION_EMPTY, code="correction_empty")
         suspension = locked.suspensions.filter(ended_at__isnull=True).first()
         if suspension is not None:
             suspension.ended_at = now
