@@ -39,6 +39,7 @@ def test_demo_seed(world):
         moments = list(app.events.order_by("pk").values_list("created_at", flat=True))
         assert moments == sorted(moments) and len(set(moments)) == len(moments)
         assert moments[0] == app.submitted_at and moments[-1] < timezone.now()
+        assert all(d.uploaded_at == app.submitted_at for d in app.documents.all())
         if app.verified_at is not None:
             verify = app.events.get(action="verify")
             assert verify.created_at == app.verified_at

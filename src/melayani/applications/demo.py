@@ -170,6 +170,7 @@ def _backdate(app: Application, days_ago: int, overdue: bool) -> None:
             for name in names
         }
     )
+    app.documents.update(uploaded_at=moments["submit"])  # sent with the application
     if "return" in moments:
         ClockSuspension.objects.filter(application=app).update(started_at=moments["return"])
     app.refresh_from_db()
