@@ -119,3 +119,26 @@ def test_on_postgresql_the_insert_is_prepared_and_logged_without_values(
     [logged] = [q["sql"] for q in captured.captured_queries]
     assert logged.startswith('INSERT INTO "audit_auditevent"') and "%s" in logged
     assert "secret-value-42" not in logged
+    # Turned off (behind a pooler that cannot keep them): the same insert, bound on the client.
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    plain = insert_row(_event(merauke, target_id="plain"))
+    assert AuditEvent.objects.get(pk=plain.pk).target_id == "plain"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_insert_survives_a_refused_one_and_a_rollback() -> None:
+    from melayani.audit.models import AuditChainHead
+
+    for n in range(6):  # prepared from here on
+        insert_row(AuditChainHead(chain=f"prep-{n}"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_row(AuditChainHead(chain="prep-0"))  # taken: the transaction is refused
+    with transaction.atomic():
+        insert_row(AuditChainHead(chain="prep-rb"))
+        transaction.set_rollback(True)
+    insert_row(AuditChainHead(chain="prep-ok"))
+    chains = set(
+        AuditChainHead.objects.filter(chain__startswith="prep-").values_list("chain", flat=True)
+    )
+    assert chains == {*(f"prep-{n}" for n in range(6)), "prep-ok"}
