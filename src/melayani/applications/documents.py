@@ -7,13 +7,14 @@ requirement allows is refused with a message that says how to fix it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+
+from melayani.core.uploads import upload_read
 
 # kind → (content type, magic prefix, extensions that may carry it)
 KINDS: dict[str, tuple[str, bytes, frozenset[str]]] = {
@@ -57,24 +58,13 @@ def document_check(
     """Check one upload; raises ``ValidationError`` (codes below) or returns what was found."""
     kinds = accepted_kinds(accepted_types)
     names = ", ".join(k.upper() for k in kinds)
-    limit = max_size_mb * 1024 * 1024
-    size = upload.size or 0
-    if size > limit:
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB. Choose a smaller file or scan it again.")
-            % {"limit": max_size_mb},
-            code="file_too_large",
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty. Choose the file again."), code="file_empty")
-    digest = hashlib.sha256()
-    upload.seek(0)
-    head = b""
-    for chunk in upload.chunks():
-        if not head:
-            head = bytes(chunk[:16])
-        digest.update(chunk)
-    upload.seek(0)
+    size, head, sha256 = upload_read(
+        upload,
+        max_size_mb=max_size_mb,
+        too_large=_(
+            "The file is larger than %(limit)s MB. Choose a smaller file or scan it again."
+        ),
+    )
     kind = sniff(head)
     extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
     if kind is None or kind not in kinds:
@@ -89,4 +79,4 @@ def document_check(
             % {"types": names},
             code="file_type_mismatch",
         )
-    return CheckedDocument(kind, KINDS[kind][0], size, digest.hexdigest())
+    return CheckedDocument(kind, KINDS[kind][0], size, sha256)

@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from melayani.applications.forms import contact_normalize, correction_form_class
+from melayani.applications.forms import contact_normalize
 from melayani.applications.models import (
     Application,
     ApplicationDocument,
@@ -190,10 +190,10 @@ def application_public_status(*, tracking_code: str, contact: str) -> PublicStat
     return dataclasses.replace(PublicStatus(*rows[0][:width]), events=events)
 
 
-def correction_initial(application: Application) -> dict[str, Any]:
-    """The correction form's starting values: the answers as they stand (never personal ones,
-    which the correction form does not offer)."""
-    keys = {ff.key for ff in correction_form_class(application.standard).form_fields}
+def correction_initial(application: Application, form_fields: Any) -> dict[str, Any]:
+    """The correction form's starting values: the answers as they stand, for the form's own
+    ``form_fields`` (it offers no personal ones)."""
+    keys = {ff.key for ff in form_fields}
     return {key: value for key, value in application.answers.items() if key in keys}
 
 

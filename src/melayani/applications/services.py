@@ -75,6 +75,7 @@ from melayani.core.idempotency import (
 from melayani.core.models import RoleAssignment, User
 from melayani.core.prepared import insert_row
 from melayani.core.storage import SavedFiles, files_kept_on_commit
+from melayani.core.text import REASON_MAX, clean_text, reason_required
 from melayani.workcalendar.clock import ClockStopped, DeadlineUnit, Pause
 from melayani.workcalendar.selectors import clock_for_pemda
 
@@ -96,7 +97,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CLOCK_STATUSES = (S.VERIFIED, S.IN_PROCESS, S.RETURNED)
 #: Work due within this window is "due soon" (queues, escalation).
 DUE_SOON = dt.timedelta(days=2)
-REASON_MAX = 2000
 NOTE_MAX = 4000
 TRACKING_CODE_ATTEMPTS = 8
 
@@ -137,17 +137,6 @@ def _check_transition(application: Application, to: str) -> None:
             % {"status": application.get_status_display()},
             code="transition_not_allowed",
         )
-
-
-def _reason(value: str, field_name: str = "reason") -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field_name: ValidationError(_("Give a reason."), code="required")})
-    if len(value) > REASON_MAX:
-        raise ValidationError(
-            {field_name: ValidationError(_("The reason is too long."), code="max_length")}
-        )
-    return value
 
 
 def _event(
@@ -632,7 +621,7 @@ def application_start(*, actor: User | None, application: Application) -> Applic
 def application_return(*, actor: User | None, application: Application, reason: str) -> Application:
     """Returned for correction; stops the clock when the standard says so."""
     _require(actor, "services.handle", application)
-    reason = _reason(reason)
+    reason = reason_required(reason)
     with transaction.atomic():
         locked = _lock(application)
         _check_transition(locked, S.RETURNED)
@@ -731,7 +720,7 @@ def application_complete(
 ) -> Application:
     """Completed: the product is ready; the applicant is told; ``applications.completed``."""
     _require(actor, "services.handle", application)
-    message = (message or "").strip()[:REASON_MAX]
+    message = clean_text(message)[:REASON_MAX]
     with transaction.atomic():
         locked = _lock(application)
         _check_transition(locked, S.COMPLETED)
@@ -764,7 +753,7 @@ def application_complete(
 
 def application_reject(*, actor: User | None, application: Application, reason: str) -> Application:
     _require(actor, "services.handle", application)
-    reason = _reason(reason)
+    reason = reason_required(reason)
     with transaction.atomic():
         locked = _lock(application)
         _check_transition(locked, S.REJECTED)
@@ -796,7 +785,7 @@ def application_extend(
     if unit not in DeadlineUnit.values:
         errors["unit"] = ValidationError(_("Choose a unit."), code="invalid_choice")
     try:
-        reason = _reason(reason)
+        reason = reason_required(reason)
     except ValidationError as exc:
         errors.update(exc.error_dict)
     if errors:

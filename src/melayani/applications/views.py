@@ -159,8 +159,9 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
         return _to_tracking(code)
     context = _status_context(request, application)
     if application.status == ApplicationStatus.RETURNED:
-        context["correction_form"] = correction_form_class(application.standard)(
-            initial=selectors.correction_initial(application)
+        form_class = correction_form_class(application.standard)
+        context["correction_form"] = form_class(
+            initial=selectors.correction_initial(application, form_class.form_fields)
         )
     return render(request, "applications/status.html", context)
 

@@ -6,7 +6,6 @@ entry form (with the channel) and the JSON API (through the service).
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +24,13 @@ from melayani.complaints.models import (
 )
 from melayani.core.formfields import NIKFormField, PhoneFormField
 from melayani.core.models import OPD, Pemda
+from melayani.core.text import clean_text
 
 TITLE_MIN, TITLE_MAX = 5, 200
 TEXT_MIN, TEXT_MAX = 20, 5000
 MAX_ATTACHMENTS = 3
 ATTACHMENT_MAX_MB = 5
 TAGS_MAX = 10
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CLASSIFICATION_HELP = {
     Classification.ASPIRATION: _("A suggestion or idea to improve a service."),
@@ -43,11 +42,6 @@ CLASSIFICATION_HELP = {
     ),
     Classification.PROCUREMENT: _("A problem with a tender or purchase by the Pemda."),
 }
-
-
-def clean_text(value: str) -> str:
-    """Strip control characters (NUL and friends) and surrounding space; HTML stays as text."""
-    return _CONTROL.sub("", value or "").strip()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -35,7 +35,7 @@ from melayani.catalog.selectors import service_get_public
 from melayani.complaints import access as complaint_access
 from melayani.complaints import notifications
 from melayani.complaints.deadlines import stage_due
-from melayani.complaints.forms import ComplaintForm, OfficerComplaintForm, clean_text
+from melayani.complaints.forms import ComplaintForm, OfficerComplaintForm
 from melayani.complaints.models import (
     ArchiveReason,
     Channel,
@@ -62,6 +62,7 @@ from melayani.core.idempotency import (
 )
 from melayani.core.models import OPD, Pemda, User
 from melayani.core.storage import SavedFiles, files_kept_on_commit
+from melayani.core.text import REASON_MAX, clean_text, reason_required
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED: frozenset(),
     S.MERGED: frozenset(),
 }
-REASON_MAX = 2000
 TRACKING_CODE_ATTEMPTS = 8
 
 
@@ -118,17 +118,6 @@ def _check(complaint: Complaint, to: str) -> None:
 def _require_coordinator(actor: User | None, complaint: Complaint) -> None:
     if actor is not None and not complaint_access.can_coordinate(actor, complaint):
         raise PermissionError("complaints.coordinate refused")
-
-
-def _reason(value: str, field_name: str = "reason") -> str:
-    value = clean_text(value)
-    if not value:
-        raise ValidationError({field_name: ValidationError(_("Give a reason."), code="required")})
-    if len(value) > REASON_MAX:
-        raise ValidationError(
-            {field_name: ValidationError(_("The reason is too long."), code="max_length")}
-        )
-    return value
 
 
 def _event(
@@ -568,7 +557,7 @@ def complaint_verify(*, actor: User | None, complaint: Complaint) -> Complaint:
 def complaint_hold(*, actor: User | None, complaint: Complaint, reason: str) -> Complaint:
     """Tunda: held (e.g. waiting for more from the reporter); the clock stops."""
     _require_coordinator(actor, complaint)
-    reason = _reason(reason)
+    reason = reason_required(reason)
     with transaction.atomic():
         locked = _lock(complaint)
         _check(locked, S.ON_HOLD)
@@ -609,7 +598,7 @@ def complaint_archive(
     if archive_reason not in ArchiveReason.values:
         errors["archive_reason"] = ValidationError(_("Choose why."), code="invalid")
     try:
-        reason = _reason(reason)
+        reason = reason_required(reason)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.error_dict.items()})
     if errors:
@@ -647,7 +636,7 @@ def complaint_not_our_authority(
     """Bukan wewenang: re-routed to another Pemda (a new report there, in its intake) or marked
     for the national system (picked up by the exchange adapter)."""
     _require_coordinator(actor, complaint)
-    reason = _reason(reason)
+    reason = reason_required(reason)
     if target_pemda is not None and target_pemda.pk == complaint.pemda_id:
         raise ValidationError(
             {"target_pemda": ValidationError(_("Choose another Pemda."), code="same_pemda")}
@@ -1127,7 +1116,7 @@ def complaint_merge(
     """Merge a duplicate into the report that is kept (same Pemda, both visible to the actor)."""
     _require_coordinator(actor, duplicate)
     _require_coordinator(actor, into)
-    reason = _reason(reason)
+    reason = reason_required(reason)
     if duplicate.pk == into.pk or duplicate.pemda_id != into.pemda_id:
         raise ValidationError(
             {

@@ -8,13 +8,14 @@ or one larger than :data:`MAX_SIZE_MB` is refused with a message that says how t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+
+from melayani.core.uploads import upload_read
 
 MAX_SIZE_MB = 10
 ZIP_MAGIC = b"PK\x03\x04"
@@ -48,23 +49,11 @@ class CheckedFile:
 def evidence_file_check(upload: UploadedFile) -> CheckedFile:
     """Check one upload; raises ``ValidationError`` (``file_too_large``, ``file_empty``,
     ``file_type``, ``file_type_mismatch``) or returns what was found."""
-    size = upload.size or 0
-    if size > MAX_SIZE_MB * 1024 * 1024:
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB. Choose a smaller file or split it.")
-            % {"limit": MAX_SIZE_MB},
-            code="file_too_large",
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty. Choose the file again."), code="file_empty")
-    digest = hashlib.sha256()
-    upload.seek(0)
-    head = b""
-    for chunk in upload.chunks():
-        if not head:
-            head = bytes(chunk[:16])
-        digest.update(chunk)
-    upload.seek(0)
+    size, head, sha256 = upload_read(
+        upload,
+        max_size_mb=MAX_SIZE_MB,
+        too_large=_("The file is larger than %(limit)s MB. Choose a smaller file or split it."),
+    )
     extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
     candidates = [kind for kind, (_t, magic, _e) in KINDS.items() if head.startswith(magic)]
     if not candidates:
@@ -75,7 +64,7 @@ def evidence_file_check(upload: UploadedFile) -> CheckedFile:
         )
     for kind in candidates:
         if extension in KINDS[kind][2]:
-            return CheckedFile(kind, KINDS[kind][0], size, digest.hexdigest())
+            return CheckedFile(kind, KINDS[kind][0], size, sha256)
     raise ValidationError(
         _("The file's name does not match its content. Upload a %(types)s file.")
         % {"types": ACCEPTED_NAMES},

@@ -577,3 +577,13 @@ def latest_final_year() -> int | None:
     if final is not None:
         return final
     return AssessmentCycle.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def reusable_evidence(*, cycle: Any, source_id: int | None) -> Evidence | None:
+    """Evidence of the cycle's Pemda from an earlier year, to reuse (None when there is none
+    with that id); :func:`~melayani.evaluation.services.evidence_reuse` checks the rest."""
+    if not source_id:
+        return None
+    return Evidence.objects.filter(
+        pk=source_id, pemda_id=cycle.pemda_id, year__lt=cycle.year
+    ).first()

@@ -558,9 +558,7 @@ def evidence_add(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         elif kind == "metric":
             services.evidence_add_metric(actor=actor, answer=found, metric_name=data["metric"])
         else:
-            source = Evidence.objects.filter(
-                pk=data["source"] or 0, pemda_id=cycle.pemda_id
-            ).first()
+            source = selectors.reusable_evidence(cycle=cycle, source_id=data["source"])
             if source is None:
                 raise ValidationError(_("Choose evidence of an earlier year."))
             services.evidence_reuse(actor=actor, answer=found, source=source)
